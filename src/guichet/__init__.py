@@ -1,0 +1,5 @@
+"""Guichet: a one-stop desk for French cities."""
+
+from guichet.celery import app as celery_app
+
+__all__ = ["celery_app"]

@@ -1,0 +1,43 @@
+"""Who an authenticated user is, as the other apps' access layers need to know it."""
+
+from __future__ import annotations
+
+from django.http import Http404
+
+from guichet.organisation.models import Agent, User
+
+
+def get_agent(user: object) -> Agent | None:
+    """Return the active agent profile of ``user``, or None (residents, anonymous, inactive)."""
+    if not isinstance(user, User) or not user.is_authenticated or not user.is_active:
+        return None
+    agent = user.agent_or_none
+    if agent is None or not agent.is_active:
+        return None
+    return agent
+
+
+def require_agent(user: object) -> Agent:
+    """Return the agent profile or raise 404: agents' pages do not exist for anybody else."""
+    agent = get_agent(user)
+    if agent is None:
+        raise Http404
+    return agent
+
+
+def department_ids(agent: Agent) -> set[int]:
+    """Return the ids of the departments the agent belongs to (cached on the instance)."""
+    cached: set[int] | None = getattr(agent, "_department_ids", None)
+    if cached is None:
+        cached = set(agent.departments.values_list("id", flat=True))
+        agent._department_ids = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def site_ids(agent: Agent) -> set[int]:
+    """Return the ids of the sites the agent works at (cached on the instance)."""
+    cached: set[int] | None = getattr(agent, "_site_ids", None)
+    if cached is None:
+        cached = set(agent.sites.values_list("id", flat=True))
+        agent._site_ids = cached  # type: ignore[attr-defined]
+    return cached

@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from guichet.organisation.choices import Role, SiteKind, Weekday
+
+
+class User(AbstractUser):
+    """Anyone who logs in: agents (with an ``agent`` profile) and residents of the portal."""
+
+    class Meta:
+        verbose_name = _("utilisateur")
+
+    @property
+    def agent_or_none(self) -> Agent | None:
+        try:
+            return self.agent  # type: ignore[no-any-return]
+        except Agent.DoesNotExist:
+            return None
+
+    @property
+    def is_agent(self) -> bool:
+        agent = self.agent_or_none
+        return agent is not None and agent.is_active and self.is_active
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Department(models.Model):
+    """A service (direction) of the city: population, éducation, CCAS…"""
+
+    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    confidential = models.BooleanField(
+        _("confidentiel"),
+        default=False,
+        help_text=_("Le contenu des échanges n'est visible que des agents de ce service."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Site(models.Model):
+    """A place where residents are received: city hall, neighbourhood office, relais numérique…"""
+
+    slug = models.SlugField(_("identifiant"), unique=True)
+    name = models.CharField(_("nom"), max_length=200)
+    kind = models.CharField(_("type"), max_length=32, choices=SiteKind.choices)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True)
+    accessibility = models.TextField(_("accessibilité"), blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("site")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OpeningHours(models.Model):
+    """One opening period of a site on a weekday (a site may open twice a day)."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("jour"), choices=Weekday.choices)
+    opens_at = models.TimeField(_("ouverture"))
+    closes_at = models.TimeField(_("fermeture"))
+
+    class Meta:
+        ordering = ["weekday", "opens_at"]
+        verbose_name = _("horaire d'ouverture")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(opens_at__lt=models.F("closes_at")),
+                name="opening_hours_opens_before_closes",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens_at:%H:%M}–{self.closes_at:%H:%M}"
+
+
+class SiteClosure(models.Model):
+    """An exceptional closure of a site (holiday, works, strike), inclusive dates."""
+
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="closures")
+    start_date = models.DateField(_("du"))
+    end_date = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=200)
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("fermeture exceptionnelle")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__lte=models.F("end_date")),
+                name="site_closure_start_before_end",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site} {self.start_date}–{self.end_date}"
+
+
+class Agent(models.Model):
+    """An agent's profile: role, sites where they work and departments they belong to."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="agent")
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices)
+    sites = models.ManyToManyField(Site, blank=True, related_name="agents", verbose_name=_("sites"))
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="agents", verbose_name=_("services")
+    )
+    job_title = models.CharField(_("fonction"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+        verbose_name = _("agent")
+
+    def __str__(self) -> str:
+        return self.user.display_name()
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in {Role.SUPERVISOR, Role.ADMIN}
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_dpo(self) -> bool:
+        return self.role == Role.DPO

@@ -1,0 +1,8 @@
+from django.http import HttpRequest, HttpResponse
+
+# Placeholder views, replaced as the app is built.
+
+def index(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    return HttpResponse("organisation:index")
+
+

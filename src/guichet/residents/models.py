@@ -1,0 +1,189 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from guichet.organisation.choices import Channel
+from guichet.residents.choices import (
+    Civility,
+    DigitalAutonomy,
+    DocumentKind,
+    Language,
+    Relation,
+)
+
+
+class Resident(models.Model):
+    """A usager: one file per person, whatever channel or site they use."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    external_id = models.CharField(
+        _("identifiant externe"), max_length=100, unique=True, null=True, blank=True
+    )
+    civility = models.CharField(_("civilité"), max_length=3, choices=Civility.choices, blank=True)
+    first_names = models.CharField(_("prénoms"), max_length=200)
+    usage_name = models.CharField(_("nom d'usage"), max_length=200)
+    birth_name = models.CharField(_("nom de naissance"), max_length=200, blank=True)
+    birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
+    birth_place = models.CharField(_("lieu de naissance"), max_length=200, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=20, blank=True, help_text=_("Format E.164"))
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    preferred_channel = models.CharField(
+        _("canal préféré"), max_length=10, choices=Channel.choices, blank=True
+    )
+    preferred_language = models.CharField(
+        _("langue préférée"), max_length=5, choices=Language.choices, default=Language.FRENCH
+    )
+    needs_hearing = models.BooleanField(_("besoin lié à l'audition"), default=False)
+    needs_sight = models.BooleanField(_("besoin lié à la vue"), default=False)
+    needs_mobility = models.BooleanField(_("mobilité réduite"), default=False)
+    needs_interpreter = models.BooleanField(_("interprète nécessaire"), default=False)
+    digital_autonomy = models.CharField(
+        _("autonomie numérique"), max_length=20, choices=DigitalAutonomy.choices, blank=True
+    )
+    consent_email = models.BooleanField(_("accepte d'être contacté par courriel"), default=False)
+    consent_sms = models.BooleanField(_("accepte d'être contacté par SMS"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="resident",
+        verbose_name=_("compte en ligne"),
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged_from"
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    # Normalised (lower-case, unaccented) copies kept by the actions, for fast indexed search.
+    search_last = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    search_birth = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    search_first = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    phonetic_last = models.CharField(max_length=50, editable=False, default="", db_index=True)
+    phonetic_first = models.CharField(max_length=50, editable=False, default="")
+
+    class Meta:
+        ordering = ["usage_name", "first_names"]
+        verbose_name = _("usager")
+        indexes = [
+            models.Index(fields=["birth_date"]),
+            models.Index(fields=["phone"]),
+            models.Index(fields=["email"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = f"{self.usage_name.upper()} {self.first_names}".strip()
+        if self.birth_name and self.birth_name.lower() != self.usage_name.lower():
+            return f"{name} (née {self.birth_name.upper()})" if self.civility == Civility.MADAME else f"{name} (né {self.birth_name.upper()})"
+        return name
+
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:resident", args=[self.uuid])
+
+
+class Household(models.Model):
+    """A foyer: people living together; a child may belong to two households."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(_("nom du foyer"), max_length=200)
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
+    city = models.CharField(_("commune"), max_length=100, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("foyer")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdMember(models.Model):
+    household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="members")
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="memberships")
+    relation = models.CharField(_("lien"), max_length=10, choices=Relation.choices)
+    joined_at = models.DateField(_("depuis le"), default=timezone.localdate)
+
+    class Meta:
+        ordering = ["household", "relation", "resident__birth_date"]
+        verbose_name = _("membre du foyer")
+        constraints = [
+            models.UniqueConstraint(fields=["household", "resident"], name="household_member_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} — {self.household}"
+
+
+def document_upload_to(instance: Document, filename: str) -> str:
+    # Never keep the resident's file name in the path: it may hold personal data.
+    return f"documents/{instance.resident.uuid}/{instance.uuid}"
+
+
+class Document(models.Model):
+    """A pièce justificative, stored once and reused for later requests while valid."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("type de pièce"), max_length=30, choices=DocumentKind.choices)
+    file = models.FileField(_("fichier"), upload_to=document_upload_to, max_length=300)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    valid_until = models.DateField(_("valable jusqu'au"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vérifiée par"),
+    )
+    verified_at = models.DateTimeField(_("vérifiée le"), null=True, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pièce justificative")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.resident}"
+
+    @property
+    def is_valid(self) -> bool:
+        return self.valid_until is None or self.valid_until >= timezone.localdate()
+
+
+class ResidentMerge(models.Model):
+    """The trace of a merge: which duplicate was folded into which file, by whom, what moved."""
+
+    target = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_received")
+    source = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_given")
+    source_snapshot = models.JSONField(default=dict)
+    moved = models.JSONField(default=dict)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} → {self.target_id}"

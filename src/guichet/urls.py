@@ -1,0 +1,28 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from guichet.portal import views as portal_views
+
+api_patterns = [
+    path("", include("guichet.residents.api_urls")),
+    path("", include("guichet.contacts.api_urls")),
+    path("", include("guichet.catalogue.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+urlpatterns = [
+    path("connexion/", portal_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accueil/", portal_views.home_redirect, name="home"),
+    path("api/v1/", include(api_patterns)),
+    path("agents/", include("guichet.backoffice.urls")),
+    path("agents/usagers/", include("guichet.residents.urls")),
+    path("agents/contacts/", include("guichet.contacts.urls")),
+    path("agents/journal-des-acces/", include("guichet.audit.urls")),
+    path("agents/administration/", include("guichet.organisation.urls")),
+    path("", include("guichet.catalogue.urls")),
+    path("", include("guichet.portal.urls")),
+]

@@ -1,0 +1,130 @@
+"""factory_boy factories. Objects with search keys or history go through the same code as actions."""
+
+import datetime
+
+import factory
+from django.utils import timezone
+
+from guichet.catalogue.models import Article, LifeEvent, Procedure
+from guichet.contacts.choices import Outcome
+from guichet.contacts.models import Contact
+from guichet.organisation.choices import Channel, Role, SiteKind
+from guichet.organisation.models import Agent, Department, Site, User
+from guichet.residents.models import Resident
+from guichet.residents.names import search_fields
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("motdepasse-test")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"service-{n}")
+    name = factory.LazyAttribute(lambda d: d.slug.replace("-", " ").capitalize())
+    confidential = factory.LazyAttribute(lambda d: d.slug == "ccas")
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"site-{n}")
+    name = factory.LazyAttribute(lambda s: s.slug.replace("-", " ").capitalize())
+    kind = SiteKind.NEIGHBOURHOOD_OFFICE
+    city = "Créteil"
+
+
+class AgentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agent
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.RECEPTION
+
+    @factory.post_generation
+    def sites(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.sites.set(extracted)
+
+    @factory.post_generation
+    def departments(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.departments.set(extracted)
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    first_names = factory.Faker("first_name", locale="fr_FR")
+    usage_name = factory.Faker("last_name", locale="fr_FR")
+    birth_date = factory.Faker("date_of_birth", minimum_age=18, maximum_age=90)
+    email = factory.Sequence(lambda n: f"usager{n}@example.org")
+    city = "Créteil"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.update(
+            search_fields(
+                kwargs.get("first_names", ""), kwargs.get("usage_name", ""), kwargs.get("birth_name", "")
+            )
+        )
+        return super()._create(model_class, *args, **kwargs)
+
+
+class LifeEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = LifeEvent
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"evenement-{n}")
+    title = factory.LazyAttribute(lambda e: e.slug.capitalize())
+
+
+class ProcedureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Procedure
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"demarche-{n}")
+    title = factory.LazyAttribute(lambda p: f"Démarche {p.slug}")
+    summary = "Une démarche de test."
+    body = "Présentation de la démarche."
+    agent_note = "Note pour les agents."
+    department = factory.SubFactory(DepartmentFactory, slug="population")
+    channels = factory.LazyFunction(lambda: [Channel.COUNTER, Channel.WEB])
+    review_before = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"fiche-{n}")
+    title = factory.LazyAttribute(lambda a: f"Fiche {a.slug}")
+    body = "Contenu de la fiche."
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    channel = Channel.PHONE
+    outcome = Outcome.ANSWERED
+    subject = "Question"
+    summary = "Résumé de l'échange."
+    resident = factory.SubFactory(ResidentFactory)
