@@ -49,7 +49,7 @@ test: setup chromium
 lint: setup
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy src/guichet
+	GUICHET_TESTING=true $(BIN)/mypy src/guichet
 
 messages: setup
 	cd src/guichet && ../../$(BIN)/guichet makemessages -l en --no-obsolete && ../../$(BIN)/guichet compilemessages

@@ -32,7 +32,9 @@ class City:
 @pytest.fixture
 def city(db: None) -> City:
     return City(
-        city_hall=SiteFactory(slug="hotel-de-ville", name="Hôtel de Ville", kind=SiteKind.CITY_HALL),
+        city_hall=SiteFactory(
+            slug="hotel-de-ville", name="Hôtel de Ville", kind=SiteKind.CITY_HALL
+        ),
         annex=SiteFactory(slug="mairie-annexe-nord", name="Mairie annexe Nord"),
         relais=SiteFactory(
             slug="relais-centre", name="Relais numérique Centre", kind=SiteKind.DIGITAL_HELP_POINT
@@ -116,9 +118,7 @@ def login(client: Client, user: User) -> Client:
 
 
 @pytest.fixture
-def persona_client(
-    request: pytest.FixtureRequest, client: Client
-) -> "PersonaClient":
+def persona_client(request: pytest.FixtureRequest, client: Client) -> "PersonaClient":
     return PersonaClient(request, client)
 
 

@@ -1,4 +1,4 @@
-"""factory_boy factories. Objects with search keys or history go through the same code as actions."""
+"""factory_boy factories; derived fields (search keys) are computed as the actions do."""
 
 import datetime
 
@@ -79,7 +79,9 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
         kwargs.update(
             search_fields(
-                kwargs.get("first_names", ""), kwargs.get("usage_name", ""), kwargs.get("birth_name", "")
+                kwargs.get("first_names", ""),
+                kwargs.get("usage_name", ""),
+                kwargs.get("birth_name", ""),
             )
         )
         return super()._create(model_class, *args, **kwargs)
@@ -106,7 +108,9 @@ class ProcedureFactory(factory.django.DjangoModelFactory):
     agent_note = "Note pour les agents."
     department = factory.SubFactory(DepartmentFactory, slug="population")
     channels = factory.LazyFunction(lambda: [Channel.COUNTER, Channel.WEB])
-    review_before = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=365))
+    review_before = factory.LazyFunction(
+        lambda: timezone.localdate() + datetime.timedelta(days=365)
+    )
 
 
 class ArticleFactory(factory.django.DjangoModelFactory):

@@ -6,7 +6,7 @@ import tempfile
 os.environ.setdefault("GUICHET_TESTING", "true")
 os.environ.setdefault("GUICHET_MEDIA_ROOT", tempfile.mkdtemp(prefix="guichet-test-media-"))
 
-from guichet.settings import *  # noqa: E402, F403
+from guichet.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = True

@@ -54,9 +54,7 @@ def page(browser: Browser, live_server: object) -> Iterator[Page]:
 def assert_accessible(page: Page) -> None:
     """Run axe-core on the current page and fail with the violations, if any."""
     page.add_script_tag(path=str(AXE_PATH))
-    result = page.evaluate(
-        "async () => await axe.run(document, {resultTypes: ['violations']})"
-    )
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     violations = [
         {
             "id": v["id"],

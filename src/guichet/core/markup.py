@@ -1,4 +1,4 @@
-"""A deliberately small markup for catalogue texts: paragraphs, "## " headings, "- " lists, **bold**.
+"""A small markup for catalogue texts: paragraphs, "## " headings, "- " lists, **bold**.
 
 Everything is escaped first, so content edited by supervisors can never inject HTML.
 """

@@ -7,7 +7,7 @@ _NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def fold(text: str) -> str:
-    """Return ``text`` lower-cased, without accents or ligatures ("Œuvre Élodie" → "oeuvre elodie")."""
+    """Return ``text`` lower-cased, without accents or ligatures ("Œuvre" → "oeuvre")."""
     text = text.lower().replace("œ", "oe").replace("æ", "ae").replace("ß", "ss")
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
