@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from guichet.catalogue import api
+
+urlpatterns = [
+    path("procedures/", api.ProcedureList.as_view(), name="api-procedure-list"),
+    path("procedures/search/", api.ProcedureSearch.as_view(), name="api-procedure-search"),
+    path("procedures/<slug:slug>/", api.ProcedureDetail.as_view(), name="api-procedure-detail"),
+]

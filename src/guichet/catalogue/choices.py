@@ -2,6 +2,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class Audience(models.TextChoices):
-    AGENTS = "agents", _("Agents")
-    PUBLIC = "public", _("Public")
+class RevisionSource(models.TextChoices):
+    """Where a content revision comes from: an agent's edit or the catalogue files."""
+
+    EDITOR = "editor", _("Modification par un agent")
+    IMPORT = "import", _("Chargement du catalogue")

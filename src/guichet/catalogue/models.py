@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from guichet.catalogue.choices import RevisionSource
 from guichet.organisation.models import Department
 
 
@@ -148,6 +149,9 @@ class ContentRevision(models.Model):
     changed_fields = models.JSONField(default=list)
     snapshot = models.JSONField(default=dict)
     comment = models.CharField(max_length=300, blank=True)
+    source = models.CharField(
+        max_length=10, choices=RevisionSource.choices, default=RevisionSource.EDITOR
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,12 +1,44 @@
 from django.urls import path
 
-from guichet.catalogue import views
+from guichet.catalogue import agent_views, views
 
 app_name = "catalogue"
 urlpatterns = [
+    # Residents (and everybody).
     path("demarches/", views.index, name="index"),
-    path("agents/catalogue/", views.agent_index, name="agent_index"),
     path("demarches/<slug:slug>/", views.procedure, name="procedure"),
     path("evenements/<slug:slug>/", views.life_event, name="life_event"),
-    path("agents/fiches/<slug:slug>/", views.article, name="article"),
+    # Agents.
+    path("agents/catalogue/", agent_views.agent_index, name="agent_index"),
+    path("agents/catalogue/a-revoir/", agent_views.review_list, name="review_list"),
+    path("agents/catalogue/nouvelle-fiche/", agent_views.article_create, name="article_create"),
+    path(
+        "agents/catalogue/demarches/<slug:slug>/",
+        agent_views.agent_procedure,
+        name="agent_procedure",
+    ),
+    path(
+        "agents/catalogue/demarches/<slug:slug>/modifier/",
+        agent_views.procedure_edit,
+        name="procedure_edit",
+    ),
+    path(
+        "agents/catalogue/demarches/<slug:slug>/historique/",
+        agent_views.procedure_history,
+        name="procedure_history",
+    ),
+    path(
+        "agents/catalogue/demarches/<slug:slug>/relue/",
+        agent_views.procedure_reviewed,
+        name="procedure_reviewed",
+    ),
+    path("agents/fiches/", agent_views.article_list, name="article_list"),
+    path("agents/fiches/<slug:slug>/", agent_views.article, name="article"),
+    path("agents/fiches/<slug:slug>/modifier/", agent_views.article_edit, name="article_edit"),
+    path(
+        "agents/fiches/<slug:slug>/historique/",
+        agent_views.article_history,
+        name="article_history",
+    ),
+    path("agents/fiches/<slug:slug>/relue/", agent_views.article_reviewed, name="article_reviewed"),
 ]

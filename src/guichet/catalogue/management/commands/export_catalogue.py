@@ -1,0 +1,29 @@
+import json
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from guichet.catalogue.export import export_procedures
+
+
+class Command(BaseCommand):
+    help = "Print every procedure with all its texts, keywords, links and metadata."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "--json", action="store_true", help="Print the full export as JSON (a list)."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        procedures = export_procedures()
+        if options["json"]:
+            self.stdout.write(json.dumps(procedures, ensure_ascii=False, indent=2))
+            return
+        for procedure in procedures:
+            self.stdout.write(f"{procedure['slug']}\t{procedure['title']}")
+        self.stdout.write(
+            _("%(count)d démarches. Ajoutez --json pour l'export complet.")
+            % {"count": len(procedures)}
+        )
