@@ -50,6 +50,7 @@ class SiteFactory(factory.django.DjangoModelFactory):
 class AgentFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agent
+        skip_postgeneration_save = True
 
     user = factory.SubFactory(UserFactory)
     role = Role.RECEPTION

@@ -228,6 +228,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "guichet.organisation.choices.Channel"},
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -12,7 +12,10 @@ class AccessLog(models.Model):
     """One opening of a resident's file by an agent: who, when, which resident, which page."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("agent")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("agent"),
     )
     resident = models.ForeignKey(
         Resident, on_delete=models.CASCADE, related_name="+", verbose_name=_("usager")

@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from guichet.contacts import api
+
+urlpatterns = [
+    path("contacts/", api.ContactCreateView.as_view(), name="api-contact-create"),
+    path(
+        "residents/<uuid:resident_uuid>/contacts/",
+        api.ResidentContactsView.as_view(),
+        name="api-resident-contacts",
+    ),
+]

@@ -23,35 +23,60 @@ class Contact(models.Model):
         _("sens"), max_length=3, choices=Direction.choices, default=Direction.INCOMING
     )
     site = models.ForeignKey(
-        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts",
+        Site,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("site"),
     )
     agent = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="contacts",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="contacts",
         verbose_name=_("agent"),
     )
     resident = models.ForeignKey(
-        Resident, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts",
+        Resident,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("usager"),
     )
     procedure = models.ForeignKey(
-        Procedure, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts",
+        Procedure,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("démarche"),
     )
     subject = models.CharField(_("objet"), max_length=300, blank=True)
     # The department the exchange concerns; its confidentiality governs who reads the content.
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
         verbose_name=_("service concerné"),
     )
     summary = models.TextField(_("résumé de l'échange"), blank=True)
     duration_minutes = models.PositiveSmallIntegerField(_("durée (minutes)"), null=True, blank=True)
     outcome = models.CharField(_("suite donnée"), max_length=30, choices=Outcome.choices)
     oriented_to_department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("orienté vers le service"),
     )
-    oriented_to_partner = models.CharField(_("orienté vers le partenaire"), max_length=200, blank=True)
+    oriented_to_partner = models.CharField(
+        _("orienté vers le partenaire"), max_length=200, blank=True
+    )
     occurred_at = models.DateTimeField(_("date"), default=timezone.now)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -78,7 +103,9 @@ class Callback(models.Model):
 
     contact = models.OneToOneField(Contact, on_delete=models.CASCADE, related_name="callback")
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="callbacks",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="callbacks",
         verbose_name=_("à rappeler par"),
     )
     due_at = models.DateTimeField(_("à rappeler avant le"))
@@ -87,7 +114,11 @@ class Callback(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     done_contact = models.ForeignKey(
-        Contact, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Contact,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         help_text=_("Le contact sortant qui a honoré ce rappel."),
     )
 
