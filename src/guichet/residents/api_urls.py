@@ -1,3 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
 
-urlpatterns: list[URLPattern] = []
+from guichet.residents import api
+
+urlpatterns = [
+    path("residents/", api.ResidentListCreateView.as_view(), name="api-residents"),
+    path(
+        "residents/<uuid:resident_uuid>/",
+        api.ResidentDetailView.as_view(),
+        name="api-resident",
+    ),
+]

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from guichet.organisation.choices import Channel
@@ -16,6 +17,26 @@ from guichet.residents.choices import (
     Language,
     Relation,
 )
+
+
+class ResidentQuerySet(models.QuerySet["Resident"]):
+    def active(self) -> ResidentQuerySet:
+        return self.filter(is_active=True)
+
+    def with_page_relations(self) -> ResidentQuerySet:
+        """Prefetch what the identity, household and document partials display."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "memberships",
+                queryset=HouseholdMember.objects.select_related("household").prefetch_related(
+                    models.Prefetch(
+                        "household__members",
+                        queryset=HouseholdMember.objects.select_related("resident"),
+                    )
+                ),
+            ),
+            models.Prefetch("documents", queryset=Document.objects.select_related("verified_by")),
+        )
 
 
 class Resident(models.Model):
@@ -31,7 +52,9 @@ class Resident(models.Model):
     birth_name = models.CharField(_("nom de naissance"), max_length=200, blank=True)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     birth_place = models.CharField(_("lieu de naissance"), max_length=200, blank=True)
-    email = models.EmailField(_("courriel"), blank=True)
+    # db_index (rather than Meta.indexes) also gives PostgreSQL the pattern index that the
+    # search's prefix lookups ("helene@") use.
+    email = models.EmailField(_("courriel"), blank=True, db_index=True)
     phone = models.CharField(_("téléphone"), max_length=20, blank=True, help_text=_("Format E.164"))
     address = models.CharField(_("adresse"), max_length=300, blank=True)
     postal_code = models.CharField(_("code postal"), max_length=10, blank=True)
@@ -65,12 +88,19 @@ class Resident(models.Model):
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
-    # Normalised (lower-case, unaccented) copies kept by the actions, for fast indexed search.
+    # Normalised (lower-case, unaccented) copies kept by the actions, for fast indexed search
+    # (see names.search_fields). The "tail" columns hold the last word of a compound usage name
+    # ("martin dupont" -> "dupont", "de la fontaine" -> "fontaine") so it can be found by it too.
     search_last = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    search_last_tail = models.CharField(max_length=200, editable=False, default="", db_index=True)
     search_birth = models.CharField(max_length=200, editable=False, default="", db_index=True)
     search_first = models.CharField(max_length=200, editable=False, default="", db_index=True)
     phonetic_last = models.CharField(max_length=50, editable=False, default="", db_index=True)
-    phonetic_first = models.CharField(max_length=50, editable=False, default="")
+    phonetic_last_tail = models.CharField(max_length=50, editable=False, default="", db_index=True)
+    phonetic_birth = models.CharField(max_length=50, editable=False, default="", db_index=True)
+    phonetic_first = models.CharField(max_length=50, editable=False, default="", db_index=True)
+
+    objects = ResidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["usage_name", "first_names"]
@@ -78,21 +108,28 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["birth_date"]),
             models.Index(fields=["phone"]),
-            models.Index(fields=["email"]),
         ]
 
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("backoffice:resident", args=[self.uuid])
+
     @property
     def display_name(self) -> str:
         name = f"{self.usage_name.upper()} {self.first_names}".strip()
         if self.birth_name and self.birth_name.lower() != self.usage_name.lower():
-            return f"{name} (née {self.birth_name.upper()})" if self.civility == Civility.MADAME else f"{name} (né {self.birth_name.upper()})"
+            if self.civility == Civility.MADAME:
+                return gettext("%(name)s (née %(birth_name)s)") % {
+                    "name": name,
+                    "birth_name": self.birth_name.upper(),
+                }
+            return gettext("%(name)s (né %(birth_name)s)") % {
+                "name": name,
+                "birth_name": self.birth_name.upper(),
+            }
         return name
-
-    def get_absolute_url(self) -> str:
-        return reverse("backoffice:resident", args=[self.uuid])
 
 
 class Household(models.Model):
@@ -177,8 +214,18 @@ class ResidentMerge(models.Model):
 
     target = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_received")
     source = models.ForeignKey(Resident, on_delete=models.PROTECT, related_name="merges_given")
+    # The source's fields as they were just before the merge.
     source_snapshot = models.JSONField(default=dict)
+    # How many rows of each relation ("contacts.contact.resident") moved to the target…
     moved = models.JSONField(default=dict)
+    # …which ones (primary keys), so other apps can tell what arrived by this merge…
+    moved_ids = models.JSONField(default=dict)
+    # …how many stayed on the source (access log, its history)…
+    kept = models.JSONField(default=dict)
+    # …and how many were deleted as duplicates (a household both files belonged to).
+    removed = models.JSONField(default=dict)
+    # The target's fields that were empty and were filled from the source.
+    filled_fields = models.JSONField(default=list)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -187,3 +234,41 @@ class ResidentMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id} → {self.target_id}"
+
+
+class ResidentChange(models.Model):
+    """One change to a resident's file: who, on which channel, which fields from what to what."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Fiche créée")
+        UPDATED = "updated", _("Fiche modifiée")
+        IMPORTED = "imported", _("Fiche importée")
+        HOUSEHOLD_JOINED = "household_joined", _("Ajout à un foyer")
+        HOUSEHOLD_LEFT = "household_left", _("Départ d'un foyer")
+        DOCUMENT_ADDED = "document_added", _("Pièce ajoutée")
+        DOCUMENT_VERIFIED = "document_verified", _("Pièce vérifiée")
+        MERGED = "merged", _("Doublon fusionné")
+
+    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    # Blank when nobody stood in front of the resident (import, command line).
+    channel = models.CharField(_("canal"), max_length=10, choices=Channel.choices, blank=True)
+    # {"field": [old, new]} with JSON-friendly values (dates as ISO strings).
+    changes = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("modification d'une fiche usager")
+        indexes = [models.Index(fields=["resident", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.resident_id}"

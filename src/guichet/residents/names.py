@@ -5,6 +5,7 @@ Phonex): it maps spellings that sound alike ("Dupont"/"Dupond", "Lefebvre"/"Lef�
 "Philippe"/"Filipe") to the same key, so a misspelled name still finds its file.
 """
 
+import functools
 import re
 
 from guichet.core.text import normalize
@@ -37,30 +38,45 @@ _RULES: list[tuple[str, str]] = [
     (r"[éèêë]", "e"),
 ]
 _COMPILED = [(re.compile(pattern), repl) for pattern, repl in _RULES]
-_SILENT_END = re.compile(r"(?<=.)(s|x|z|t|d|p|e|es|ent)$")
+# One silent ending is dropped; longer endings first so "Lopez" and "Lopes" both become "lop".
+_SILENT_END = re.compile(r"(?<=.)(ent|es|ez|[sxztdpe])$")
+_DOUBLED = re.compile(r"(.)\1+")
+
+
+@functools.lru_cache(maxsize=100_000)
+def _sound_of(part: str) -> str:
+    """Return the sound key of one folded word (names repeat a lot, hence the cache)."""
+    text = re.sub(r"[^a-z]", "", part)
+    if not text:
+        return ""
+    for pattern, repl in _COMPILED:
+        text = pattern.sub(repl, text)
+    text = _DOUBLED.sub(r"\1", text)  # doubled letters sound single
+    text = _SILENT_END.sub("", text)
+    return _DOUBLED.sub(r"\1", text)
 
 
 def phonetic(word: str) -> str:
     """Return a sound key for one name (several words are keyed separately and joined)."""
-    keys = []
-    for part in normalize(word).split():
-        text = re.sub(r"[^a-z]", "", part)
-        if not text:
-            continue
-        for pattern, repl in _COMPILED:
-            text = pattern.sub(repl, text)
-        text = _SILENT_END.sub("", text)
-        text = re.sub(r"(.)\1+", r"\1", text)  # doubled letters sound single
-        keys.append(text)
+    keys = [key for key in map(_sound_of, normalize(word).split()) if key]
     return " ".join(keys)[:50]
 
 
 def search_fields(first_names: str, usage_name: str, birth_name: str) -> dict[str, str]:
-    """Return the values of the resident's indexed search columns."""
+    """Return the values of the resident's indexed search columns.
+
+    The ``*_tail`` columns hold the last word of a compound usage name, so "Martin-Dupont" and
+    "de La Fontaine" are found by "dupont" and "fontaine" as well as by their first word.
+    """
+    last_words = normalize(usage_name).split()
+    tail = last_words[-1] if len(last_words) > 1 else ""
     return {
-        "search_last": normalize(usage_name),
-        "search_birth": normalize(birth_name),
-        "search_first": normalize(first_names),
+        "search_last": " ".join(last_words)[:200],
+        "search_last_tail": tail[:200],
+        "search_birth": normalize(birth_name)[:200],
+        "search_first": normalize(first_names)[:200],
         "phonetic_last": phonetic(usage_name),
-        "phonetic_first": phonetic(first_names.split(" ")[0] if first_names else ""),
+        "phonetic_last_tail": phonetic(tail),
+        "phonetic_birth": phonetic(birth_name),
+        "phonetic_first": phonetic(first_names),
     }
