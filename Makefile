@@ -51,8 +51,19 @@ lint: setup
 	$(BIN)/ruff format --check src tests benchmarks
 	GUICHET_TESTING=true $(BIN)/mypy src/guichet
 
+LOCALE := src/guichet/locale
+FR_PO := $(LOCALE)/fr/LC_MESSAGES/django.po
+# French needs no translation, only its plural rule: msgstr[0]/[1] repeat msgid/msgid_plural.
+FR_PLURALS := cat >/dev/null; if [ -n "$$MSGFILTER_MSGID_PLURAL" ]; then \
+  if [ "$$MSGFILTER_PLURAL_FORM" = 0 ]; then printf %s "$$MSGFILTER_MSGID"; \
+  else printf %s "$$MSGFILTER_MSGID_PLURAL"; fi; fi
+
 messages: setup
-	cd src/guichet && ../../$(BIN)/guichet makemessages -l en --no-obsolete && ../../$(BIN)/guichet compilemessages
+	cd src/guichet && GUICHET_TESTING=true ../../$(BIN)/guichet makemessages -l en -l fr --no-obsolete --ignore 'static/vendor/*'
+	msgfilter --keep-header -i $(FR_PO) -o $(FR_PO) sh -c '$(FR_PLURALS)'
+	msgattrib --clear-fuzzy --clear-previous -o $(FR_PO) $(FR_PO)
+	msgfmt --statistics -o /dev/null $(LOCALE)/en/LC_MESSAGES/django.po
+	cd src/guichet && GUICHET_TESTING=true ../../$(BIN)/guichet compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules src/guichet/static/vendor staticfiles
