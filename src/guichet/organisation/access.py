@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from guichet.organisation.models import Agent, User
+from guichet.organisation.models import Agent, Department, Site, SiteClosure, User
 
 
 def get_agent(user: object) -> Agent | None:
@@ -41,3 +41,49 @@ def site_ids(agent: Agent) -> set[int]:
         cached = set(agent.sites.values_list("id", flat=True))
         agent._site_ids = cached  # type: ignore[attr-defined]
     return cached
+
+
+def can_manage_organisation(agent: Agent | None) -> bool:
+    """Only administrators manage sites, departments and agents."""
+    return agent is not None and agent.is_admin
+
+
+def require_admin(user: object) -> Agent:
+    """Return the administrator's agent profile or raise 404 for anybody else."""
+    agent = get_agent(user)
+    if not can_manage_organisation(agent):
+        raise Http404
+    assert agent is not None
+    return agent
+
+
+def get_site_for_admin(user: object, slug: str) -> Site:
+    require_admin(user)
+    try:
+        return Site.objects.get(slug=slug)
+    except Site.DoesNotExist:
+        raise Http404 from None
+
+
+def get_closure_for_admin(user: object, site_slug: str, closure_id: int) -> SiteClosure:
+    require_admin(user)
+    try:
+        return SiteClosure.objects.select_related("site").get(site__slug=site_slug, id=closure_id)
+    except SiteClosure.DoesNotExist:
+        raise Http404 from None
+
+
+def get_department_for_admin(user: object, slug: str) -> Department:
+    require_admin(user)
+    try:
+        return Department.objects.get(slug=slug)
+    except Department.DoesNotExist:
+        raise Http404 from None
+
+
+def get_agent_for_admin(user: object, agent_id: int) -> Agent:
+    require_admin(user)
+    try:
+        return Agent.objects.select_related("user").get(id=agent_id)
+    except Agent.DoesNotExist:
+        raise Http404 from None

@@ -40,3 +40,21 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("Vendredi")
     SATURDAY = 5, _("Samedi")
     SUNDAY = 6, _("Dimanche")
+
+
+class ChangeKind(models.TextChoices):
+    """What an administrator (or a command) changed in the organisation."""
+
+    SITE_CREATED = "site_created", _("Site créé")
+    SITE_UPDATED = "site_updated", _("Site modifié")
+    HOURS_CHANGED = "hours_changed", _("Horaires modifiés")
+    CLOSURE_ADDED = "closure_added", _("Fermeture exceptionnelle ajoutée")
+    CLOSURE_REMOVED = "closure_removed", _("Fermeture exceptionnelle supprimée")
+    DEPARTMENT_CREATED = "department_created", _("Service créé")
+    DEPARTMENT_UPDATED = "department_updated", _("Service modifié")
+    AGENT_CREATED = "agent_created", _("Agent créé")
+    AGENT_UPDATED = "agent_updated", _("Agent modifié")
+    AGENT_DEACTIVATED = "agent_deactivated", _("Agent désactivé")
+    AGENT_REACTIVATED = "agent_reactivated", _("Agent réactivé")
+    PASSWORD_RESET = "password_reset", _("Mot de passe réinitialisé")
+    API_TOKEN_CREATED = "api_token_created", _("Jeton d'API créé")

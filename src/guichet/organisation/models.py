@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guichet.organisation.choices import Role, SiteKind, Weekday
+from guichet.organisation.choices import ChangeKind, Role, SiteKind, Weekday
 
 
 class User(AbstractUser):
@@ -16,7 +21,7 @@ class User(AbstractUser):
     @property
     def agent_or_none(self) -> Agent | None:
         try:
-            return self.agent  # type: ignore[no-any-return]
+            return self.agent
         except Agent.DoesNotExist:
             return None
 
@@ -69,6 +74,43 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_open_at(self, moment: datetime.datetime) -> bool:
+        """Return whether the site receives the public at ``moment`` (an aware datetime)."""
+        local = timezone.localtime(moment)
+        day = local.date()
+        if self.closures.filter(start_date__lte=day, end_date__gte=day).exists():
+            return False
+        return self.opening_hours.filter(
+            weekday=local.weekday(), opens_at__lte=local.time(), closes_at__gt=local.time()
+        ).exists()
+
+    def weekly_hours(self) -> list[DayHours]:
+        """Return the seven days of the week with their opening periods (empty when closed)."""
+        periods: dict[int, list[OpeningHours]] = {day.value: [] for day in Weekday}
+        for period in self.opening_hours.all():
+            periods[period.weekday].append(period)
+        return [
+            DayHours(weekday=day.value, label=str(day.label), periods=periods[day.value])
+            for day in Weekday
+        ]
+
+    def upcoming_closures(self, today: datetime.date | None = None) -> models.QuerySet[SiteClosure]:
+        """Return the closures that have not ended yet, soonest first."""
+        return self.closures.filter(end_date__gte=today or timezone.localdate())
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One weekday of a site's timetable, as shown to residents and agents."""
+
+    weekday: int
+    label: str
+    periods: list[OpeningHours]
+
+    @property
+    def is_closed(self) -> bool:
+        return not self.periods
 
 
 class OpeningHours(models.Model):
@@ -145,3 +187,39 @@ class Agent(models.Model):
     @property
     def is_dpo(self) -> bool:
         return self.role == Role.DPO
+
+
+class OrganisationChange(models.Model):
+    """One change made in the administration area: who changed which site, service or agent."""
+
+    kind = models.CharField(_("modification"), max_length=30, choices=ChangeKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("par"),
+    )
+    site = models.ForeignKey(
+        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    agent = models.ForeignKey(
+        Agent, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("modification de l'organisation")
+
+    def __str__(self) -> str:
+        return f"{self.kind} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def target(self) -> Site | Department | Agent | None:
+        return self.site or self.department or self.agent
