@@ -71,6 +71,8 @@ class ContactSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True
     )
     agent = serializers.CharField(source="agent.username", read_only=True, allow_null=True)
+    # Declared explicitly: the model field's range depends on the database vendor.
+    duration_minutes = serializers.IntegerField(read_only=True, allow_null=True)
     procedure: serializers.SlugRelatedField[Procedure] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True, allow_null=True
     )
