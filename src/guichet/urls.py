@@ -1,10 +1,10 @@
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from guichet.portal import views as portal_views
 
-api_patterns = [
+api_patterns: list[URLPattern | URLResolver] = [
     path("", include("guichet.residents.api_urls")),
     path("", include("guichet.contacts.api_urls")),
     path("", include("guichet.catalogue.api_urls")),

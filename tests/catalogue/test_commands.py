@@ -75,7 +75,7 @@ def test_export_catalogue_text(real_catalogue: LoadReport) -> None:
 def test_load_catalogue_command(db: None) -> None:
     """``load-catalogue`` loads the shipped content and prints a summary."""
     output = run("load_catalogue")
-    assert "démarches : 49 créé(s)" in output
+    assert "démarches : 49 créées" in output
     assert "inchangé" in run("load_catalogue")
 
 

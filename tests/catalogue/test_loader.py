@@ -285,7 +285,7 @@ def test_agents_edits_are_kept_unless_overwritten(db: None, content: Path) -> No
         ({"commitment_days": -1}, "nombre de jours ouvrés"),
         ({"appointment_required": "oui"}, "doit valoir true ou false"),
         ({"review_before": "31/02/2025"}, "doit être une date AAAA-MM-JJ"),
-        ({"keyword": ["vélo"]}, "champ(s) inconnu(s) : keyword"),
+        ({"keyword": ["vélo"]}, "champ inconnu : keyword"),
         ({"slug": "autre"}, "ne correspond pas au nom du fichier"),
     ],
 )

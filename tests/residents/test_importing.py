@@ -145,7 +145,7 @@ def test_command_prints_a_summary(tmp_path: Path, capsys) -> None:
     """guichet import-residents prints created, updated, unchanged and errors."""
     path = write(tmp_path, f"{HEADER}\nSI-1,Dupont,Hélène,,,,,,,\n")
     call_command("import_residents", str(path))
-    assert "1 créés, 0 mis à jour, 0 inchangés, 0 erreurs" in capsys.readouterr().out
+    assert "1 créé, 0 mis à jour, 0 inchangé, 0 erreur." in capsys.readouterr().out
 
 
 def test_command_reports_bad_lines_and_fails(tmp_path: Path, capsys) -> None:
@@ -155,7 +155,7 @@ def test_command_reports_bad_lines_and_fails(tmp_path: Path, capsys) -> None:
         call_command("import_residents", str(path))
     captured = capsys.readouterr()
     assert "Ligne 3 : date de naissance « hier » invalide" in captured.err
-    assert "1 créés" in captured.out
+    assert "1 créé, 0 mis à jour, 0 inchangé, 1 erreur." in captured.out
     assert Resident.objects.count() == 1
 
 

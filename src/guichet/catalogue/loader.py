@@ -21,6 +21,7 @@ import yaml
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, npgettext_lazy
 
 from guichet.catalogue import actions
 from guichet.catalogue.choices import RevisionSource
@@ -32,6 +33,39 @@ DEFAULT_CONTENT_DIR = Path(__file__).resolve().parent / "content"
 SLUG_MAX_LENGTH = 50
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _IMPORT = RevisionSource.IMPORT
+
+# The load summary, per kind: its name, then its created, updated and unchanged counts. French
+# participles agree with the kind's gender, so each kind has its own texts (context: the kind).
+_SUMMARY_TEXTS = {
+    "departments": (
+        gettext_lazy("services"),
+        npgettext_lazy("services", "%(count)d créé", "%(count)d créés", "count"),
+        npgettext_lazy("services", "%(count)d mis à jour", "%(count)d mis à jour", "count"),
+        npgettext_lazy("services", "%(count)d inchangé", "%(count)d inchangés", "count"),
+    ),
+    "life_events": (
+        gettext_lazy("événements de vie"),
+        npgettext_lazy("événements de vie", "%(count)d créé", "%(count)d créés", "count"),
+        npgettext_lazy(
+            "événements de vie", "%(count)d mis à jour", "%(count)d mis à jour", "count"
+        ),
+        npgettext_lazy("événements de vie", "%(count)d inchangé", "%(count)d inchangés", "count"),
+    ),
+    "procedures": (
+        gettext_lazy("démarches"),
+        npgettext_lazy("démarches", "%(count)d créée", "%(count)d créées", "count"),
+        npgettext_lazy("démarches", "%(count)d mise à jour", "%(count)d mises à jour", "count"),
+        npgettext_lazy("démarches", "%(count)d inchangée", "%(count)d inchangées", "count"),
+    ),
+    "articles": (
+        gettext_lazy("fiches réflexes"),
+        npgettext_lazy("fiches réflexes", "%(count)d créée", "%(count)d créées", "count"),
+        npgettext_lazy(
+            "fiches réflexes", "%(count)d mise à jour", "%(count)d mises à jour", "count"
+        ),
+        npgettext_lazy("fiches réflexes", "%(count)d inchangée", "%(count)d inchangées", "count"),
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -58,21 +92,15 @@ class LoadReport:
         return not self.errors
 
     def summary(self) -> str:
-        labels = {
-            "departments": _("services"),
-            "life_events": _("événements de vie"),
-            "procedures": _("démarches"),
-            "articles": _("fiches réflexes"),
-        }
         lines = [
-            _("%(kind)s : %(created)d créé(s), %(updated)d mis à jour, %(unchanged)d inchangé(s)")
+            _("%(kind)s : %(created)s, %(updated)s, %(unchanged)s")
             % {
                 "kind": label,
-                "created": self.created[kind],
-                "updated": self.updated[kind],
-                "unchanged": self.unchanged[kind],
+                "created": created % {"count": self.created[kind]},
+                "updated": updated % {"count": self.updated[kind]},
+                "unchanged": unchanged % {"count": self.unchanged[kind]},
             }
-            for kind, label in labels.items()
+            for kind, (label, created, updated, unchanged) in _SUMMARY_TEXTS.items()
         ]
         if self.kept_local_edits:
             lines.append(
@@ -80,7 +108,10 @@ class LoadReport:
                 % {"slugs": ", ".join(self.kept_local_edits)}
             )
         if self.errors:
-            lines.append(_("%(count)d erreur(s) :") % {"count": len(self.errors)})
+            count = len(self.errors)
+            lines.append(
+                ngettext("%(count)d erreur :", "%(count)d erreurs :", count) % {"count": count}
+            )
             lines.extend(f"  {error}" for error in self.errors)
         return "\n".join(lines)
 
@@ -182,7 +213,11 @@ def _check_keys(data: dict[str, Any], allowed: set[str]) -> None:
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise InvalidEntry(
-            _("champ(s) inconnu(s) : %(names)s (champs possibles : %(allowed)s)")
+            ngettext(
+                "champ inconnu : %(names)s (champs possibles : %(allowed)s)",
+                "champs inconnus : %(names)s (champs possibles : %(allowed)s)",
+                len(unknown),
+            )
             % {"names": ", ".join(unknown), "allowed": ", ".join(sorted(allowed))}
         )
 

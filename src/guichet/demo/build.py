@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.catalogue.loader import load_catalogue
 from guichet.demo.activity import ContactFactory, save_batch
@@ -57,13 +59,13 @@ def build_demo(
         report.seconds[stage] = now - last
         last = now
 
-    progress("Catalogue des démarches et fiches réflexes…")
+    progress(_("Catalogue des démarches et fiches réflexes…"))
     catalogue = load_catalogue()
     report.catalogue_summary = catalogue.summary()
     report.catalogue_errors = [str(error) for error in catalogue.errors]
     timed("catalogue")
 
-    progress("Sites, horaires et agents…")
+    progress(_("Sites, horaires et agents…"))
     demo = build_organisation(city_name, DEMO_POSTAL_CODE)
     timed("organisation")
 
@@ -73,7 +75,14 @@ def build_demo(
 
     rng = random.Random(seed)
     with transaction.atomic():
-        progress(f"{residents} usagers, leurs foyers et leurs pièces justificatives…")
+        progress(
+            ngettext(
+                "%(count)d usager, son foyer et ses pièces justificatives…",
+                "%(count)d usagers, leurs foyers et leurs pièces justificatives…",
+                residents,
+            )
+            % {"count": residents}
+        )
         duplicate_pairs = max(1, residents // 100) if residents > 10 else 0
         population = build_people(
             rng,
@@ -92,7 +101,14 @@ def build_demo(
         report.portal_accounts = len(population.portal_users)
         timed("people")
 
-        progress(f"{contacts} contacts sur les douze derniers mois…")
+        progress(
+            ngettext(
+                "%(count)d contact sur les douze derniers mois…",
+                "%(count)d contacts sur les douze derniers mois…",
+                contacts,
+            )
+            % {"count": contacts}
+        )
         factory = ContactFactory(rng, demo, population)
         for batch in factory.contacts(contacts):
             save_batch(batch)

@@ -11,6 +11,7 @@ from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from guichet.organisation.actions import OpeningPeriod
@@ -41,7 +42,7 @@ class DateInput(forms.DateInput):
 
 def _slug_field(help_text: StrOrPromise) -> forms.SlugField:
     return forms.SlugField(
-        label=_("Identifiant"),
+        label=pgettext_lazy("slug", "Identifiant"),
         max_length=50,
         help_text=help_text,
         error_messages={

@@ -22,6 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.organisation.models import User
 from guichet.residents.actions import NAME_FIELDS, json_value, normalize_email
@@ -154,9 +155,12 @@ def parse_rows(text: str, report: ImportReport) -> Iterator[tuple[int, dict[str,
             report.errors.append(
                 LineError(
                     start,
-                    _(
+                    ngettext(
+                        "%(found)d colonne au lieu de %(expected)d : vérifiez les séparateurs "
+                        "et les guillemets.",
                         "%(found)d colonnes au lieu de %(expected)d : vérifiez les séparateurs "
-                        "et les guillemets."
+                        "et les guillemets.",
+                        len(cells),
                     )
                     % {"found": len(cells), "expected": len(header)},
                 )

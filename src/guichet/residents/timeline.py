@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import FieldDoesNotExist
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.core.timeline import TimelineEntry
 from guichet.organisation.access import get_agent
@@ -97,7 +98,11 @@ def timeline_entries(resident: Resident, viewer: object) -> list[TimelineEntry]:
                 kind="merge",
                 title=_("Doublon fusionné dans cette fiche"),
                 agent=merge.actor.display_name(),
-                summary=_("%(name)s : %(count)d élément(s) rattaché(s) à cette fiche")
+                summary=ngettext(
+                    "%(name)s : %(count)d élément rattaché à cette fiche",
+                    "%(name)s : %(count)d éléments rattachés à cette fiche",
+                    moved,
+                )
                 % {"name": merge.source.display_name, "count": moved},
             )
         )

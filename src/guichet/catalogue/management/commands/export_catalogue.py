@@ -3,7 +3,7 @@ from argparse import ArgumentParser
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.catalogue.export import export_procedures
 
@@ -23,7 +23,12 @@ class Command(BaseCommand):
             return
         for procedure in procedures:
             self.stdout.write(f"{procedure['slug']}\t{procedure['title']}")
+        count = len(procedures)
         self.stdout.write(
-            _("%(count)d démarches. Ajoutez --json pour l'export complet.")
-            % {"count": len(procedures)}
+            ngettext(
+                "%(count)d démarche. Ajoutez --json pour l'export complet.",
+                "%(count)d démarches. Ajoutez --json pour l'export complet.",
+                count,
+            )
+            % {"count": count}
         )

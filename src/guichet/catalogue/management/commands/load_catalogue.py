@@ -3,7 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.catalogue.loader import load_catalogue
 
@@ -32,10 +32,14 @@ class Command(BaseCommand):
         )
         self.stdout.write(report.summary())
         if not report.ok:
+            count = len(report.errors)
             raise CommandError(
-                _(
-                    "%(count)d élément(s) invalide(s) ignoré(s) : corrigez les fichiers indiqués "
-                    "ci-dessus puis relancez la commande."
+                ngettext(
+                    "%(count)d élément invalide ignoré : corrigez le fichier indiqué ci-dessus "
+                    "puis relancez la commande.",
+                    "%(count)d éléments invalides ignorés : corrigez les fichiers indiqués "
+                    "ci-dessus puis relancez la commande.",
+                    count,
                 )
-                % {"count": len(report.errors)}
+                % {"count": count}
             )

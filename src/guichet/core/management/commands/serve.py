@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
 from gunicorn.app.base import BaseApplication
 
 
@@ -31,7 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=4)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(f"Guichet sur http://{options['host']}:{options['port']}/")
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(_("Guichet sur %(url)s") % {"url": url})
         _Server(
             {
                 "bind": f"{options['host']}:{options['port']}",

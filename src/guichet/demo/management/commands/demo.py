@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.demo.build import DEFAULT_SEED, build_demo
 
@@ -61,22 +62,30 @@ class Command(BaseCommand):
                 % {"city": settings.GUICHET_CITY_NAME, "seconds": seconds}
             )
         else:
+            counts = {
+                "residents": ngettext("%(count)d usager", "%(count)d usagers", report.residents)
+                % {"count": report.residents},
+                "households": ngettext("%(count)d foyer", "%(count)d foyers", report.households)
+                % {"count": report.households},
+                "documents": ngettext("%(count)d pièce", "%(count)d pièces", report.documents)
+                % {"count": report.documents},
+                "pairs": ngettext(
+                    "%(count)d paire de doublons apparents",
+                    "%(count)d paires de doublons apparents",
+                    report.duplicate_pairs,
+                )
+                % {"count": report.duplicate_pairs},
+                "contacts": ngettext("%(count)d contact", "%(count)d contacts", report.contacts)
+                % {"count": report.contacts},
+            }
             self.stdout.write(
                 self.style.SUCCESS(
                     _(
                         "Ville de démonstration de %(city)s chargée en %(seconds).1f s : "
-                        "%(residents)d usagers dans %(households)d foyers, %(documents)d pièces, "
-                        "%(pairs)d paires de doublons apparents, %(contacts)d contacts."
+                        "%(residents)s dans %(households)s, %(documents)s, %(pairs)s, "
+                        "%(contacts)s."
                     )
-                    % {
-                        "city": settings.GUICHET_CITY_NAME,
-                        "seconds": seconds,
-                        "residents": report.residents,
-                        "households": report.households,
-                        "documents": report.documents,
-                        "pairs": report.duplicate_pairs,
-                        "contacts": report.contacts,
-                    }
+                    % {"city": settings.GUICHET_CITY_NAME, "seconds": seconds, **counts}
                 )
             )
         if options["verbosity"] >= 2:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from guichet.demo.city import AGENTS, DEMO_PASSWORD
 from guichet.demo.management.commands.demo import require_demo_mode
@@ -46,7 +47,7 @@ class Command(BaseCommand):
             for resident in residents
             if resident.user is not None
         ]
-        header = (_("Identifiant"), _("Nom"), _("Rôle"), _("Site(s)"))
+        header = (_("Identifiant"), _("Nom"), _("Rôle"), _("Sites"))
         widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
         line = "  ".join(f"{{:<{width}}}" for width in widths)
         self.stdout.write("")
@@ -69,8 +70,8 @@ class Command(BaseCommand):
 def _sites(agent: Agent) -> str:
     names = [site.name for site in agent.sites.all()]
     if len(names) > 2:
-        return _("%(first)s et %(count)d autres sites") % {
-            "first": names[0],
-            "count": len(names) - 1,
-        }
+        others = len(names) - 1
+        return ngettext(
+            "%(first)s et %(count)d autre site", "%(first)s et %(count)d autres sites", others
+        ) % {"first": names[0], "count": others}
     return ", ".join(names)

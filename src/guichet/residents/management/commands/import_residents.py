@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from tqdm import tqdm
 
 from guichet.residents.importing import COLUMNS, ImportFileError, import_residents
@@ -35,7 +36,8 @@ class Command(BaseCommand):
                 total = max(0, path.read_bytes().count(b"\n") - 1)
             except OSError:
                 total = None
-            progress = tqdm(total=total, unit=" lignes", desc=_("Import"), file=sys.stdout)
+            unit = " " + pgettext("unité de la barre de progression", "lignes")
+            progress = tqdm(total=total, unit=unit, desc=_("Import"), file=sys.stdout)
 
         def advance(handled: int) -> None:
             if progress is not None:
@@ -55,25 +57,29 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(warning))
         for error in report.errors:
             self.stderr.write(str(error))
+        errors = len(report.errors)
         self.stdout.write(
-            _(
-                "Import terminé : %(created)d créés, %(updated)d mis à jour, "
-                "%(unchanged)d inchangés, %(errors)d erreurs."
-            )
+            _("Import terminé : %(created)s, %(updated)s, %(unchanged)s, %(errors)s.")
             % {
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "errors": len(report.errors),
+                "created": ngettext("%(count)d créé", "%(count)d créés", report.created)
+                % {"count": report.created},
+                "updated": ngettext("%(count)d mis à jour", "%(count)d mis à jour", report.updated)
+                % {"count": report.updated},
+                "unchanged": ngettext("%(count)d inchangé", "%(count)d inchangés", report.unchanged)
+                % {"count": report.unchanged},
+                "errors": ngettext("%(count)d erreur", "%(count)d erreurs", errors)
+                % {"count": errors},
             }
         )
-        if report.errors:
+        if errors:
             raise CommandError(
-                _(
-                    "%(count)d ligne(s) refusée(s) : corrigez-les (voir ci-dessus) puis "
-                    "réimportez le fichier ; les lignes déjà importées seront mises à jour, pas "
-                    "dupliquées."
+                ngettext(
+                    "%(count)d ligne refusée : corrigez-la (voir ci-dessus) puis réimportez le "
+                    "fichier ; les lignes déjà importées seront mises à jour, pas dupliquées.",
+                    "%(count)d lignes refusées : corrigez-les (voir ci-dessus) puis réimportez le "
+                    "fichier ; les lignes déjà importées seront mises à jour, pas dupliquées.",
+                    errors,
                 )
-                % {"count": len(report.errors)},
+                % {"count": errors},
                 returncode=1,
             )
