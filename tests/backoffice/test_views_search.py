@@ -67,3 +67,11 @@ def test_short_and_long_queries(persona_client, city):
     client = persona_client.as_("reception_agent")
     assert "au moins deux caractères" in client.get(URL, {"q": "d"}).content.decode()
     assert client.get(URL, {"q": "x" * 10_000}).status_code == 200
+
+
+def test_search_shows_phones_in_the_national_format(persona_client, city):
+    """Phones stored in E.164 are shown the way agents read them out ("06 12 34 56 78")."""
+    ResidentFactory(usage_name="Lefebvre", first_names="Anne", phone="+33612345678")
+    html = persona_client.as_("reception_agent").get(URL, {"q": "lefebvre"}).content.decode()
+    assert "06 12 34 56 78" in html
+    assert "+33612345678" not in html
