@@ -21,12 +21,18 @@ PLACEHOLDER = re.compile(r"%\(\w+\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 class Entry:
     """One message of a .po file."""
 
+    msgctxt: str | None = None
     msgid: str = ""
     msgid_plural: str | None = None
     msgstr: str = ""
     msgstr_plural: dict[int, str] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
     obsolete: bool = False
+
+    @property
+    def key(self) -> str:
+        """The message's key in a compiled catalogue: its context, EOT, then its msgid."""
+        return self.msgid if self.msgctxt is None else f"{self.msgctxt}\x04{self.msgid}"
 
     def translations(self) -> list[str]:
         if self.msgid_plural is None:
@@ -67,8 +73,8 @@ def parse_po(path: Path) -> tuple[Entry, list[Entry]]:
         name, index = target
         if name == "msgstr_plural":
             entry.msgstr_plural[index] = entry.msgstr_plural.get(index, "") + text
-        elif name == "msgid_plural":
-            entry.msgid_plural = (entry.msgid_plural or "") + text
+        elif name in {"msgctxt", "msgid_plural"}:
+            setattr(entry, name, (getattr(entry, name) or "") + text)
         elif name in {"msgid", "msgstr"}:
             setattr(entry, name, getattr(entry, name) + text)
         else:
@@ -171,11 +177,11 @@ def test_compiled_catalogue_matches_po(language: str) -> None:
         if message.obsolete or "fuzzy" in message.flags:
             continue
         if message.msgid_plural is None:
-            if message.msgstr and catalog.get(message.msgid) != message.msgstr:
+            if message.msgstr and catalog.get(message.key) != message.msgstr:
                 stale.append(message.msgid)
         elif all(message.translations()):
             compiled = [
-                catalog.get((message.msgid, index)) for index in sorted(message.msgstr_plural)
+                catalog.get((message.key, index)) for index in sorted(message.msgstr_plural)
             ]
             if compiled != message.translations():
                 stale.append(message.msgid)
@@ -270,8 +276,20 @@ def test_every_french_plural_message_is_singular_for_zero() -> None:
             if message.msgid_plural is None:
                 continue
             forms = [
-                translation.ngettext(message.msgid, message.msgid_plural, n) for n in (0, 1, 2)
+                translation.npgettext(message.msgctxt, message.msgid, message.msgid_plural, n)
+                if message.msgctxt is not None
+                else translation.ngettext(message.msgid, message.msgid_plural, n)
+                for n in (0, 1, 2)
             ]
             if forms != [message.msgid, message.msgid, message.msgid_plural]:
                 wrong.append(message.msgid)
     assert wrong == []
+
+
+def test_identifier_is_a_username_at_login_and_an_identifier_for_slugs() -> None:
+    """By default "Identifiant" is a username; in context "slug" it names a page address."""
+    with translation.override("en"):
+        assert translation.gettext("Identifiant") == "Username"
+        assert translation.pgettext("slug", "Identifiant") == "Identifier (slug)"
+    with translation.override("fr"):
+        assert translation.pgettext("slug", "Identifiant") == "Identifiant"
