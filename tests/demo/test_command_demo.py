@@ -5,9 +5,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from guichet.catalogue.models import Procedure
+from guichet.catalogue.models import Article, Procedure
 from guichet.contacts.choices import Outcome
 from guichet.contacts.models import Callback, Contact, ContactEvent
+from guichet.demo.build import STALE_ARTICLES, STALE_PROCEDURES
 from guichet.demo.city import AGENTS, DEMO_PASSWORD, SITES
 from guichet.organisation.choices import Role
 from guichet.organisation.models import Agent, Department, Site, User
@@ -160,3 +161,12 @@ def test_invalid_counts_are_refused() -> None:
     """Zero residents is refused with a message."""
     with override_settings(GUICHET_DEMO=True), pytest.raises(CommandError, match="--residents"):
         call_command("demo", residents=0, contacts=10)
+
+
+def test_some_content_is_due_for_review_and_survives_a_reload(small_demo: str) -> None:
+    """A few procedures and an article are flagged "à revoir", even after the demo runs again."""
+    stale = [p.slug for p in Procedure.objects.all() if p.is_stale]
+    assert sorted(stale) == sorted(STALE_PROCEDURES)
+    assert [a.slug for a in Article.objects.all() if a.is_stale] == list(STALE_ARTICLES)
+    run_demo(**SMALL)
+    assert sorted(p.slug for p in Procedure.objects.all() if p.is_stale) == sorted(STALE_PROCEDURES)

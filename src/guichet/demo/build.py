@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import random
 import time
 from collections.abc import Callable
@@ -9,12 +10,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guichet.catalogue.actions import update_article, update_procedure
 from guichet.catalogue.loader import load_catalogue
+from guichet.catalogue.models import Article, Procedure
 from guichet.demo.activity import ContactFactory, save_batch
-from guichet.demo.city import build_organisation
+from guichet.demo.city import DemoCity, build_organisation
 from guichet.demo.people import DEMO_ID_PREFIX, build_people
 from guichet.residents.models import Resident
 
@@ -114,4 +118,25 @@ def build_demo(
             save_batch(batch)
             report.contacts += len(batch.contacts)
         timed("contacts")
+        age_some_content(demo)
     return report
+
+
+# Content whose review date the demo sets in the past, so "À revoir" flags have something to show.
+STALE_PROCEDURES = ("attestation-accueil", "concession-funeraire", "stationnement-residentiel")
+STALE_ARTICLES = ("orienter-caf",)
+
+
+def age_some_content(demo: DemoCity) -> None:
+    """Give a few procedures and articles a review date that has passed, as a supervisor would."""
+    supervisor = demo.agents["sup.accueil"].user
+    overdue = timezone.localdate() - datetime.timedelta(days=15)
+    comment = _("Démonstration : échéance de relecture dépassée")
+    for procedure in Procedure.objects.filter(slug__in=STALE_PROCEDURES):
+        update_procedure(
+            procedure, actor=supervisor, changes={"review_before": overdue}, comment=comment
+        )
+    for article in Article.objects.filter(slug__in=STALE_ARTICLES):
+        update_article(
+            article, actor=supervisor, changes={"review_before": overdue}, comment=comment
+        )

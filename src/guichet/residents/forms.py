@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from guichet.organisation.choices import Channel
-from guichet.residents.actions import normalize_email
+from guichet.residents.actions import RESIDENT_FIELDS, normalize_email
 from guichet.residents.choices import DocumentKind, Relation
 from guichet.residents.models import Resident
 from guichet.residents.phones import InvalidPhoneNumber, to_e164
@@ -24,28 +24,7 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 OLDEST_BIRTH_DATE = datetime.date(1890, 1, 1)
 
 # The fields agents fill in; external_id belongs to imports and integrations.
-RESIDENT_FORM_FIELDS = [
-    "civility",
-    "first_names",
-    "usage_name",
-    "birth_name",
-    "birth_date",
-    "birth_place",
-    "email",
-    "phone",
-    "address",
-    "postal_code",
-    "city",
-    "preferred_channel",
-    "preferred_language",
-    "needs_hearing",
-    "needs_sight",
-    "needs_mobility",
-    "needs_interpreter",
-    "digital_autonomy",
-    "consent_email",
-    "consent_sms",
-]
+RESIDENT_FORM_FIELDS = [name for name in RESIDENT_FIELDS if name != "external_id"]
 
 
 class DateInput(forms.DateInput):
