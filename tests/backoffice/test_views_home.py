@@ -23,12 +23,13 @@ def test_console_is_for_agents(persona, persona_client, city):
 
 
 def test_console_has_one_labelled_search_box(persona_client, city):
-    """The search box is labelled, autofocused, searches as you type and works without JS."""
+    """The search box is labelled, autofocused, suggests as you type and works without JS."""
     html = persona_client.as_("reception_agent").get(URL).content.decode()
     assert '<label for="console-search">' in html
     assert 'id="console-search"' in html and " autofocus" in html
-    assert 'hx-trigger="input changed delay:200ms, search"' in html
-    assert '<div id="console-results" aria-live="polite">' in html
+    assert f'data-combobox-source="{reverse("backoffice:suggestions")}"' in html
+    assert 'id="console-search-status" class="visually-hidden" role="status"' in html
+    assert "guichet/combobox.js" in html
     assert f'action="{reverse("backoffice:search")}"' in html
     assert reverse("residents:create") in html
     assert reverse("contacts:log") in html

@@ -17,7 +17,7 @@ def test_language_switch_to_english_and_back(page: Page, live_server) -> None:
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page).to_have_url(live_server.url + "/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Your procedures with the City of")
-    expect(page.get_by_role("searchbox", name="What are you looking for?")).to_be_visible()
+    expect(page.get_by_role("combobox", name="What are you looking for?")).to_be_visible()
     expect(page.get_by_role("link", name="Skip to content")).to_be_attached()
     expect(page.get_by_role("button", name="Français")).to_have_attribute("lang", "fr")
     assert_accessible(page)

@@ -1,9 +1,11 @@
 """Catalogue fixtures: a small catalogue built through the actions, and the real shipped one."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.db import transaction
 from django.utils import timezone
 
 from guichet.catalogue.actions import create_article, create_procedure
@@ -142,6 +144,23 @@ def small_catalogue(city: City) -> SmallCatalogue:
 def real_catalogue(db: None) -> LoadReport:
     """The catalogue shipped with Guichet, loaded from its YAML files."""
     return load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def _module_catalogue(
+    django_db_setup: None, django_db_blocker: pytest.FixtureRequest
+) -> Iterator[LoadReport]:
+    # Loaded in a transaction that each test's own transaction nests in, and rolled back when
+    # the module is done, as Django's TestCase does with setUpTestData.
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        yield load_catalogue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def shipped_catalogue(_module_catalogue: LoadReport, db: None) -> LoadReport:
+    """The shipped catalogue, loaded once per test module; each test's changes are undone."""
+    return _module_catalogue
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

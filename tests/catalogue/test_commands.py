@@ -38,11 +38,59 @@ def test_search_procedures_text(real_catalogue: LoadReport) -> None:
     assert len(output.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("args", [("  ",), ("cni", "--limit", "0"), ("cni", "--limit", "dix")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("  ",),
+        (),
+        ("cni", "--limit", "0"),
+        ("cni", "--limit", "dix"),
+        ("cni", "--batch", "queries.txt"),
+    ],
+)
 def test_search_procedures_rejects_bad_arguments(db: None, args: tuple[str, ...]) -> None:
-    """An empty query or a bad limit is refused with a message."""
+    """An empty query, a bad limit, or a query together with --batch is refused."""
     with pytest.raises((CommandError, SystemExit)):
         run("search_procedures", *args)
+
+
+def test_search_procedures_batch_prints_one_array_per_line_in_order(
+    real_catalogue: LoadReport, tmp_path: Path
+) -> None:
+    """``--batch FILE`` prints one JSON array per non-blank line, in the file's order."""
+    batch = tmp_path / "queries.txt"
+    batch.write_text("cantine\n\n  \ncarte d'identité\nzzzzqqq\n", encoding="utf-8")
+    lines = run("search_procedures", "--batch", str(batch), "--limit", "2").splitlines()
+    assert len(lines) == 3
+    results = [json.loads(line) for line in lines]
+    assert results[0][0]["slug"] == "restauration-scolaire"
+    assert results[1][0]["slug"] == "carte-identite"
+    assert results[2] == []
+    assert all(len(result) <= 2 for result in results)
+    assert set(results[0][0]) == {"slug", "title", "score"}
+    assert results[0] == json.loads(run("search_procedures", "cantine", "--limit", "2", "--json"))
+
+
+def test_search_procedures_batch_reads_standard_input(real_catalogue: LoadReport) -> None:
+    """``--batch -`` reads the queries from standard input."""
+    out = StringIO()
+    call_command(
+        "search_procedures", "--batch", "-", stdin=StringIO("passeport\ncantine\n"), stdout=out
+    )
+    slugs = [json.loads(line)[0]["slug"] for line in out.getvalue().splitlines()]
+    assert slugs == ["passeport", "restauration-scolaire"]
+
+
+def test_search_procedures_batch_file_errors_are_explained(db: None, tmp_path: Path) -> None:
+    """A missing file, a folder or a file that is not UTF-8 gives a clear message."""
+    with pytest.raises(CommandError, match="n'existe pas"):
+        run("search_procedures", "--batch", str(tmp_path / "absent.txt"))
+    with pytest.raises(CommandError, match="est un dossier"):
+        run("search_procedures", "--batch", str(tmp_path))
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("cantine\ncarte d'identité\n".encode("latin-1"))
+    with pytest.raises(CommandError, match=r"n'est pas en UTF-8 \(ligne 2\)"):
+        run("search_procedures", "--batch", str(latin1))
 
 
 def test_export_catalogue_json(real_catalogue: LoadReport) -> None:

@@ -1,6 +1,8 @@
 """Agent-facing catalogue pages: reading, searching, editing, history and review."""
 
+import dataclasses
 import datetime
+import uuid
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -8,9 +10,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from guichet.catalogue import agent_views
 from guichet.catalogue.actions import update_procedure
 from guichet.catalogue.loader import LoadReport
-from guichet.catalogue.models import Article, ContentRevision, Procedure
+from guichet.catalogue.models import Article, ContentRevision, Procedure, SearchQuery
 from guichet.organisation.models import Agent
 from tests.catalogue.conftest import SmallCatalogue, yesterday
 from tests.conftest import PERSONAS, PersonaClient
@@ -172,10 +175,45 @@ def test_agent_index_searches_procedures_and_articles(
     """A query lists matching procedures (unpublished included) and published articles."""
     client = persona_client.as_("reception_agent")
     html = client.get(reverse("catalogue:agent_index"), {"q": "CNI"}).content.decode()
-    assert reverse("catalogue:agent_procedure", args=["carte-identite"]) in html
+    search = SearchQuery.objects.get()
+    assert search.surface == "console"
+    click_url = reverse("catalogue:agent_search_click", args=[search.uuid, "carte-identite"])
+    assert f'href="{click_url}"' in html
     assert reverse("catalogue:article", args=["verifier-dossier-cni"]) in html
+    response = client.get(click_url)
+    assert response["Location"] == reverse("catalogue:agent_procedure", args=["carte-identite"])
     html = client.get(reverse("catalogue:agent_index"), {"q": "brouillon"}).content.decode()
-    assert reverse("catalogue:agent_procedure", args=["brouillon"]) in html
+    assert "/brouillon/" in html
+
+
+def test_agent_index_offers_did_you_mean_and_keeps_the_department(
+    small_catalogue: SmallCatalogue,
+    persona_client: PersonaClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A corrected query is a link that keeps the department filter."""
+    real = agent_views.search_catalogue
+
+    def with_suggestion(query: str, **kwargs: object) -> object:
+        return dataclasses.replace(real(query, **kwargs), suggestion="cantine")  # type: ignore[arg-type]
+
+    monkeypatch.setattr(agent_views, "search_catalogue", with_suggestion)
+    html = (
+        persona_client.as_("reception_agent")
+        .get(reverse("catalogue:agent_index"), {"q": "kantine", "department": "education"})
+        .content.decode()
+    )
+    url = reverse("catalogue:agent_index") + "?q=cantine&amp;department=education"
+    assert f'Vouliez-vous dire : <a href="{url}">cantine</a> ?' in html
+
+
+def test_agent_click_log_is_for_agents(
+    small_catalogue: SmallCatalogue, persona_client: PersonaClient
+) -> None:
+    """The agents' result links answer 404 to residents, like the agents' pages."""
+    url = reverse("catalogue:agent_search_click", args=[uuid.uuid4(), "carte-identite"])
+    assert persona_client.as_("resident").get(url).status_code == 404
+    assert persona_client.as_("reception_agent").get(url).status_code == 302
 
 
 def test_agent_index_query_count_is_bounded(

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 
 from guichet.audit.actions import record_access
 from guichet.backoffice.timeline import TimelineFilter, filter_options, resident_timeline
-from guichet.catalogue.search import search_articles, search_procedures
+from guichet.catalogue.actions import record_search, record_search_click
+from guichet.catalogue.choices import SearchSurface
+from guichet.catalogue.forms import SearchLogForm
+from guichet.catalogue.models import SearchQuery
+from guichet.catalogue.search import CatalogueResults, search_catalogue
 from guichet.contacts.access import (
     can_read_content,
     open_callbacks_of,
@@ -29,13 +34,15 @@ from guichet.organisation.access import require_agent
 from guichet.organisation.models import User
 from guichet.residents.access import abilities, get_merged_target_for, get_resident_for
 from guichet.residents.models import Resident
-from guichet.residents.search import find_residents
+from guichet.residents.search import ResidentMatch, find_residents
 
 SEARCH_MIN_LENGTH = 2
 SEARCH_MAX_LENGTH = 200
 RESIDENT_RESULTS = 10
-PROCEDURE_RESULTS = 5
-ARTICLE_RESULTS = 5
+CATALOGUE_RESULTS = 5  # procedures, and as many articles
+# The list under the search box, as you type, is shorter than the results page.
+RESIDENT_SUGGESTIONS = 5
+CATALOGUE_SUGGESTIONS = 4
 HOME_CALLBACKS = 5
 HOME_CONTACTS = 10
 TIMELINE_PER_PAGE = 20
@@ -74,18 +81,90 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@dataclass(frozen=True)
+class ConsoleResults:
+    """What one query of the console search box finds."""
+
+    query: str
+    residents: list[ResidentMatch]
+    catalogue: CatalogueResults
+
+    @property
+    def is_catalogue_search(self) -> bool:
+        """Return whether the query is about procedures rather than a person.
+
+        Only such queries go to the search log: a query that finds residents is a name, a
+        date or a phone, and one that finds nothing in the catalogue either may be the name
+        of a person not yet known.
+        """
+        return not self.residents and bool(self.catalogue.procedures or self.catalogue.suggestion)
+
+    @property
+    def suggestion(self) -> str | None:
+        """Return the catalogue's "did you mean", unless the query found somebody."""
+        return None if self.residents else self.catalogue.suggestion
+
+
+def _console_search(query: str, *, suggestions: bool = False) -> ConsoleResults:
+    residents, catalogue = (
+        (RESIDENT_SUGGESTIONS, CATALOGUE_SUGGESTIONS)
+        if suggestions
+        else (RESIDENT_RESULTS, CATALOGUE_RESULTS)
+    )
+    return ConsoleResults(
+        query, find_residents(query, limit=residents), search_catalogue(query, limit=catalogue)
+    )
+
+
+def _record(results: ConsoleResults) -> SearchQuery | None:
+    if not results.is_catalogue_search:
+        return None
+    return record_search(
+        query=results.query,
+        surface=SearchSurface.CONSOLE,
+        result_count=len(results.catalogue.procedures),
+    )
+
+
+def _query(request: HttpRequest) -> str:
+    return request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
+
+
 @login_required
-def search(request: HtmxHttpRequest) -> HttpResponse:
-    """Search residents, procedures and articles at once (HTMX fragment or full page)."""
+def search(request: HttpRequest) -> HttpResponse:
+    """Show what the console search box finds: residents, procedures and articles."""
     require_agent(request.user)
-    query = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
-    results: dict[str, object] = {"query": query, "too_short": len(query) < SEARCH_MIN_LENGTH}
-    if not results["too_short"]:
-        results["residents"] = find_residents(query, limit=RESIDENT_RESULTS)
-        results["procedures"] = search_procedures(query, limit=PROCEDURE_RESULTS)
-        results["articles"] = search_articles(query, limit=ARTICLE_RESULTS)
-    template = "backoffice/_search_results.html" if request.htmx else "backoffice/search.html"
-    return render(request, template, {**results, "nav": "console"})
+    query = _query(request)
+    context: dict[str, object] = {"query": query, "nav": "console"}
+    if len(query) >= SEARCH_MIN_LENGTH:
+        results = _console_search(query)
+        context.update({"results": results, "search": _record(results)})
+    return render(request, "backoffice/search.html", context)
+
+
+@login_required
+def suggestions(request: HttpRequest) -> HttpResponse:
+    """Return the suggestions of the console search box (a listbox fragment)."""
+    require_agent(request.user)
+    query = _query(request)
+    if len(query) < SEARCH_MIN_LENGTH:
+        return HttpResponse("")
+    results = _console_search(query, suggestions=True)
+    return render(request, "backoffice/_suggestions.html", {"results": results})
+
+
+@require_POST
+@login_required
+def search_log(request: HttpRequest) -> HttpResponse:
+    """Keep a search typed in the console box, and the procedure opened from it, if any."""
+    require_agent(request.user)
+    form = SearchLogForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest()
+    search = _record(_console_search(form.cleaned_data["q"], suggestions=True))
+    if search is not None and form.cleaned_data["demarche"]:
+        record_search_click(search_id=search.uuid, slug=form.cleaned_data["demarche"])
+    return HttpResponse(status=204)
 
 
 @login_required

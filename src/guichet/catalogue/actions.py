@@ -1,9 +1,13 @@
-"""Every change to catalogue content: each writes a revision and refreshes the search document."""
+"""Every change to catalogue content and vocabulary, and the search log.
+
+Each content or vocabulary change writes a revision and refreshes what search knows.
+"""
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
@@ -12,9 +16,24 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from guichet.catalogue.choices import RevisionSource
-from guichet.catalogue.indexing import build_search_document
-from guichet.catalogue.models import Article, ContentRevision, Procedure
+from guichet.catalogue.choices import (
+    RevisionSource,
+    SearchSurface,
+    VocabularyChange,
+    VocabularySource,
+)
+from guichet.catalogue.indexing import build_search_document, index, search_data_changed
+from guichet.catalogue.models import (
+    Article,
+    ContentRevision,
+    LifeEvent,
+    Procedure,
+    SearchQuery,
+    VocabularyEntry,
+    VocabularyRevision,
+)
+from guichet.catalogue.search_log import loggable_text
+from guichet.catalogue.vocabulary import check_entry, clean_terms
 from guichet.organisation.models import User
 
 PROCEDURE_FIELDS = (
@@ -151,6 +170,7 @@ def _save(
             if field in MANY_TO_MANY:
                 getattr(obj, field).set(changes[field])
         _record(obj, actor=actor, fields=fields, comment=comment, source=source)
+        index(obj)
     return obj
 
 
@@ -227,3 +247,225 @@ def mark_reviewed(obj: Content, *, actor: User, review_before: datetime.date) ->
         source=RevisionSource.EDITOR,
         always_record=True,
     )
+
+
+# Vocabulary.
+
+VOCABULARY_FIELDS = ("terms", "means", "procedures", "articles", "life_event")
+
+
+def vocabulary_snapshot(
+    entry: VocabularyEntry,
+    procedures: Iterable[Procedure] | None = None,
+    articles: Iterable[Article] | None = None,
+) -> dict[str, Any]:
+    """Return the content of a vocabulary entry as JSON-ready values (relations by slug).
+
+    ``procedures`` and ``articles``, when given, are used instead of the saved ones.
+    """
+    return {
+        "kind": entry.kind,
+        "terms": list(entry.terms),
+        "means": list(entry.means),
+        "procedures": _slugs(entry.procedures.all() if procedures is None else procedures),
+        "articles": _slugs(entry.articles.all() if articles is None else articles),
+        "life_event": entry.life_event.slug if entry.life_event else None,
+        "source": entry.source,
+    }
+
+
+def _record_vocabulary(
+    entry: VocabularyEntry,
+    change: VocabularyChange,
+    *,
+    actor: User | None,
+    comment: str,
+    source: RevisionSource,
+    snapshot: dict[str, Any] | None = None,
+) -> VocabularyRevision:
+    return VocabularyRevision.objects.create(
+        entry=entry if change != VocabularyChange.DELETED else None,
+        key=entry.key,
+        change=change,
+        snapshot=snapshot if snapshot is not None else vocabulary_snapshot(entry),
+        actor=actor,
+        source=source,
+        comment=comment[:300],
+    )
+
+
+def _entry_source(source: RevisionSource) -> VocabularySource:
+    return VocabularySource.SHIPPED if source == RevisionSource.IMPORT else VocabularySource.EDITED
+
+
+def create_vocabulary_entry(
+    *,
+    actor: User | None,
+    kind: str,
+    terms: Sequence[str],
+    means: Sequence[str] = (),
+    procedures: Sequence[Procedure] = (),
+    articles: Sequence[Article] = (),
+    life_event: LifeEvent | None = None,
+    comment: str = "",
+    source: RevisionSource = RevisionSource.EDITOR,
+    key: str | None = None,
+) -> VocabularyEntry:
+    """Create a vocabulary entry (see ``VocabularyEntry``); search uses it at once.
+
+    Raise ``vocabulary.InvalidVocabulary`` when the values do not make a valid entry (forms
+    check them first with ``vocabulary.clean_terms`` and ``vocabulary.check_entry``). ``key``
+    identifies an entry of the vocabulary file; a supervisor's entry gets a key of its own.
+    """
+    terms, means = clean_terms("terms", terms), clean_terms("means", means)
+    check_entry(
+        kind=kind,
+        terms=terms,
+        means=means,
+        procedures=procedures,
+        articles=articles,
+        life_event=life_event,
+    )
+    with transaction.atomic():
+        entry = VocabularyEntry.objects.create(
+            key=key or f"local:{uuid.uuid4().hex}",
+            kind=kind,
+            terms=terms,
+            means=means,
+            life_event=life_event,
+            source=_entry_source(source),
+            updated_by=actor,
+        )
+        if procedures:
+            entry.procedures.set(procedures)
+        if articles:
+            entry.articles.set(articles)
+        _record_vocabulary(
+            entry,
+            VocabularyChange.CREATED,
+            actor=actor,
+            comment=comment,
+            source=source,
+            snapshot=vocabulary_snapshot(entry, procedures, articles),
+        )
+        search_data_changed()
+    return entry
+
+
+def update_vocabulary_entry(
+    entry: VocabularyEntry,
+    *,
+    actor: User | None,
+    changes: dict[str, Any],
+    comment: str = "",
+    source: RevisionSource = RevisionSource.EDITOR,
+) -> VocabularyEntry:
+    """Apply ``changes`` (``terms``, ``means``, ``procedures``, ``articles``, ``life_event``).
+
+    Nothing is written when nothing changes. Raise ``vocabulary.InvalidVocabulary`` when the
+    result would not be a valid entry.
+    """
+    unknown = set(changes) - set(VOCABULARY_FIELDS)
+    if unknown:
+        raise ValueError(f"Not editable on a vocabulary entry: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        # Two supervisors saving at once: the second works on the first one's result.
+        entry.refresh_from_db(from_queryset=VocabularyEntry.objects.select_for_update())
+        before = vocabulary_snapshot(entry)
+        terms = clean_terms("terms", changes.get("terms", entry.terms))
+        means = clean_terms("means", changes.get("means", entry.means))
+        procedures: list[Procedure] = list(changes.get("procedures", entry.procedures.all()))
+        articles: list[Article] = list(changes.get("articles", entry.articles.all()))
+        life_event: LifeEvent | None = changes.get("life_event", entry.life_event)
+        check_entry(
+            kind=entry.kind,
+            terms=terms,
+            means=means,
+            procedures=procedures,
+            articles=articles,
+            life_event=life_event,
+        )
+        entry.terms, entry.means, entry.life_event = terms, means, life_event
+        entry.source = _entry_source(source)
+        after = vocabulary_snapshot(entry, procedures, articles)
+        if after == before:
+            return entry
+        entry.updated_at = timezone.now()
+        entry.updated_by = actor
+        entry.save()
+        entry.procedures.set(procedures)
+        entry.articles.set(articles)
+        _record_vocabulary(
+            entry,
+            VocabularyChange.UPDATED,
+            actor=actor,
+            comment=comment,
+            source=source,
+            snapshot=after,
+        )
+        search_data_changed()
+    return entry
+
+
+def delete_vocabulary_entry(
+    entry: VocabularyEntry,
+    *,
+    actor: User | None,
+    comment: str = "",
+    source: RevisionSource = RevisionSource.EDITOR,
+) -> None:
+    """Delete a vocabulary entry, keeping its last content in the history.
+
+    A shipped entry deleted by a supervisor stays deleted when the vocabulary file is loaded
+    again (unless local edits are overwritten).
+    """
+    with transaction.atomic():
+        snapshot = vocabulary_snapshot(entry)
+        _record_vocabulary(
+            entry,
+            VocabularyChange.DELETED,
+            actor=actor,
+            comment=comment,
+            source=source,
+            snapshot=snapshot,
+        )
+        entry.delete()
+        search_data_changed()
+
+
+# The search log.
+
+MAX_CLICKED_SLUGS = 20
+
+
+def record_search(*, query: str, surface: str, result_count: int) -> SearchQuery | None:
+    """Keep a search for the supervisors' list, or return None when it is not kept.
+
+    Searches that may identify a person (an e-mail, a phone number, a date…) are never kept;
+    see ``search_log.loggable_text``. ``surface`` is "console", "portal" or "api". Call it once
+    per search a person made (the results page, or the query sent with a chosen suggestion),
+    not for every key typed.
+    """
+    text = loggable_text(query)
+    if text is None:
+        return None
+    return SearchQuery.objects.create(
+        text=text, surface=SearchSurface(surface), result_count=max(result_count, 0)
+    )
+
+
+def record_search_click(*, search_id: uuid.UUID, slug: str) -> None:
+    """Note that the result ``slug`` of a kept search was opened (unknown searches are ignored)."""
+    with transaction.atomic():
+        search = SearchQuery.objects.select_for_update().filter(uuid=search_id).first()
+        if search is None:
+            return
+        changed = []
+        if slug not in search.clicked_slugs and len(search.clicked_slugs) < MAX_CLICKED_SLUGS:
+            search.clicked_slugs = [*search.clicked_slugs, slug[:50]]
+            changed.append("clicked_slugs")
+        if search.clicked_at is None:
+            search.clicked_at = timezone.now()
+            changed.append("clicked_at")
+        if changed:
+            search.save(update_fields=changed)

@@ -4,6 +4,7 @@ and — for supervisors — editing, history and the content due for review."""
 from __future__ import annotations
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -23,13 +24,16 @@ from guichet.catalogue.actions import (
     create_article,
     default_review_date,
     mark_reviewed,
+    record_search,
+    record_search_click,
     update_article,
     update_procedure,
 )
+from guichet.catalogue.choices import SearchSurface
 from guichet.catalogue.forms import AgentSearchForm, ArticleForm, ProcedureForm, content_version
 from guichet.catalogue.history import history_of
 from guichet.catalogue.models import Article, Procedure
-from guichet.catalogue.search import search_articles, search_procedures
+from guichet.catalogue.search import search_catalogue
 from guichet.catalogue.views import channel_labels
 from guichet.organisation.models import User
 
@@ -60,16 +64,22 @@ def agent_index(request: HttpRequest) -> HttpResponse:
     }
     if query:
         # Search everything, then keep the department asked for: the catalogue is small.
-        context["procedure_matches"] = [
+        results = search_catalogue(query, limit=100, include_unpublished=True)
+        procedure_matches = [
             match
-            for match in search_procedures(query, limit=100, include_unpublished=True)
+            for match in results.procedures
             if department is None or match.procedure.department_id == department.pk
         ][:SEARCH_LIMIT]
+        context["results"] = results
+        context["procedure_matches"] = procedure_matches
         context["article_matches"] = [
             match
-            for match in search_articles(query, limit=100)
+            for match in results.articles
             if department is None or match.article.department_id in (None, department.pk)
         ][:SEARCH_LIMIT]
+        context["search"] = record_search(
+            query=query, surface=SearchSurface.CONSOLE, result_count=len(procedure_matches)
+        )
     else:
         procedures = access.visible_procedures(request.user).order_by("title")
         if department is not None:
@@ -77,6 +87,14 @@ def agent_index(request: HttpRequest) -> HttpResponse:
         context["procedures"] = procedures
     context["article_count"] = access.visible_articles(request.user).count()
     return render(request, "catalogue/agent/index.html", context)
+
+
+@login_required
+def agent_search_click(request: HttpRequest, search_id: uuid.UUID, slug: str) -> HttpResponse:
+    """Note that a result of a kept search was opened, then show the procedure's agents' page."""
+    procedure = access.get_agent_procedure(request.user, slug)
+    record_search_click(search_id=search_id, slug=procedure.slug)
+    return redirect("catalogue:agent_procedure", slug=procedure.slug)
 
 
 @login_required

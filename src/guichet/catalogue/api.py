@@ -1,7 +1,8 @@
-"""Catalogue API: procedures (list, retrieve, search).
+"""Catalogue API: procedures (list, retrieve, search) and the search of knowledge articles.
 
 Procedures are public information: anybody, even without a token, reads the published ones.
-Agents also read unpublished procedures, the agents' note and the linked knowledge articles.
+Agents also read unpublished procedures, the agents' note and the linked knowledge articles,
+and search the articles.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,7 +20,7 @@ from rest_framework.views import APIView
 from guichet.catalogue import access
 from guichet.catalogue.forms import MAX_QUERY_LENGTH
 from guichet.catalogue.models import Article, LifeEvent, Procedure
-from guichet.catalogue.search import search_procedures
+from guichet.catalogue.search import search_catalogue
 
 MAX_SEARCH_LIMIT = 50
 
@@ -84,6 +85,13 @@ class SearchQuerySerializer(serializers.Serializer[Any]):
     limit = serializers.IntegerField(min_value=1, max_value=MAX_SEARCH_LIMIT, default=10)
 
 
+MATCHED_TERMS_HELP = (
+    "The analysed query terms (folded, stemmed, with the vocabulary's expansions) this result "
+    "matched: why it was found."
+)
+SUGGESTION_HELP = 'A corrected query to offer ("did you mean"), or null when the query looks right.'
+
+
 class ProcedureMatchSerializer(serializers.Serializer[Any]):
     slug = serializers.SlugField(source="procedure.slug")
     title = serializers.CharField(source="procedure.title")
@@ -91,11 +99,40 @@ class ProcedureMatchSerializer(serializers.Serializer[Any]):
     department = DepartmentRefSerializer(source="procedure.department")
     url = serializers.CharField(source="procedure.get_absolute_url")
     score = serializers.FloatField()
+    matched_terms = serializers.ListField(
+        child=serializers.CharField(), help_text=MATCHED_TERMS_HELP
+    )
 
 
 class ProcedureSearchSerializer(serializers.Serializer[Any]):
     count = serializers.IntegerField()
+    suggestion = serializers.CharField(allow_null=True, help_text=SUGGESTION_HELP)
     results = ProcedureMatchSerializer(many=True)
+
+
+class ArticleMatchSerializer(serializers.Serializer[Any]):
+    slug = serializers.SlugField(source="article.slug")
+    title = serializers.CharField(source="article.title")
+    summary = serializers.CharField(source="article.summary")
+    department = DepartmentRefSerializer(source="article.department", allow_null=True)
+    url = serializers.CharField(source="article.get_absolute_url")
+    score = serializers.FloatField()
+    matched_terms = serializers.ListField(
+        child=serializers.CharField(), help_text=MATCHED_TERMS_HELP
+    )
+
+
+class ArticleSearchSerializer(serializers.Serializer[Any]):
+    count = serializers.IntegerField()
+    suggestion = serializers.CharField(allow_null=True, help_text=SUGGESTION_HELP)
+    results = ArticleMatchSerializer(many=True)
+
+
+class IsAgent(BasePermission):
+    """Agents only; the exception handler answers 404 to any other logged-in user."""
+
+    def has_permission(self, request: Request, view: object) -> bool:
+        return access.is_agent(request.user)
 
 
 def _serializer_class(request: Request) -> type[ProcedureSerializer]:
@@ -164,16 +201,47 @@ class ProcedureSearch(APIView):
     @extend_schema(
         parameters=[SearchQuerySerializer],
         description=(
-            "Search procedures (accents ignored, French stemming, typos forgiven), best first."
+            "Search procedures (accents ignored, French stemming, typos forgiven, the public "
+            "service's vocabulary), best first, each with the query terms it matched; "
+            "`suggestion` is a corrected query when the query looks misspelled."
         ),
         responses=ProcedureSearchSerializer,
     )
     def get(self, request: Request) -> Response:
         params = SearchQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        matches = search_procedures(
+        results = search_catalogue(
             params.validated_data["q"],
             limit=params.validated_data["limit"],
+            include_articles=False,
             include_unpublished=access.is_agent(request.user),
         )
-        return Response(ProcedureSearchSerializer({"count": len(matches), "results": matches}).data)
+        answer = {
+            "count": len(results.procedures),
+            "suggestion": results.suggestion,
+            "results": results.procedures,
+        }
+        return Response(ProcedureSearchSerializer(answer).data)
+
+
+class ArticleSearch(APIView):
+    permission_classes = [IsAuthenticated, IsAgent]
+
+    @extend_schema(
+        parameters=[SearchQuerySerializer],
+        description=(
+            "Search the published knowledge articles (fiches réflexes), best first. Agents only: "
+            "other users get 404."
+        ),
+        responses=ArticleSearchSerializer,
+    )
+    def get(self, request: Request) -> Response:
+        params = SearchQuerySerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        results = search_catalogue(params.validated_data["q"], limit=params.validated_data["limit"])
+        answer = {
+            "count": len(results.articles),
+            "suggestion": results.suggestion,
+            "results": results.articles,
+        }
+        return Response(ArticleSearchSerializer(answer).data)

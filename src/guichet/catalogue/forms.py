@@ -8,8 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from guichet.catalogue import vocabulary
 from guichet.catalogue.actions import default_review_date
-from guichet.catalogue.models import Article, LifeEvent, Procedure
+from guichet.catalogue.choices import SearchSurface, VocabularyKind
+from guichet.catalogue.models import Article, LifeEvent, Procedure, VocabularyEntry
 from guichet.organisation.choices import Channel
 from guichet.organisation.models import Department
 
@@ -278,3 +280,184 @@ class AgentSearchForm(SearchForm):
         empty_label=_("Tous les services"),
         to_field_name="slug",
     )
+
+
+class SearchLogForm(forms.Form):
+    """What the search box sends to the search log: the query, and the procedure opened."""
+
+    q = forms.CharField(max_length=MAX_QUERY_LENGTH)
+    demarche = forms.SlugField(max_length=50, required=False)
+
+
+class UnhelpfulSearchFilterForm(forms.Form):
+    """Filters of the supervisors' list of searches that did not help."""
+
+    PERIODS = [(7, _("7 derniers jours")), (30, _("30 derniers jours")), (90, _("3 derniers mois")),
+               (365, _("12 derniers mois"))]  # fmt: skip
+    # API searches are not logged (nothing tells whether their results were opened).
+    SURFACES = [
+        ("", _("Partout")),
+        (SearchSurface.PORTAL, SearchSurface.PORTAL.label),
+        (SearchSurface.CONSOLE, SearchSurface.CONSOLE.label),
+    ]
+
+    period = forms.TypedChoiceField(
+        label=_("Période"), choices=PERIODS, coerce=int, initial=30, required=False
+    )
+    surface = forms.ChoiceField(label=_("Où"), choices=SURFACES, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def filters(self) -> tuple[int, str | None]:
+        """Return the number of days and the surface asked for (defaults if the form is invalid)."""
+        if not self.is_valid():
+            return 30, None
+        return self.cleaned_data["period"] or 30, self.cleaned_data["surface"] or None
+
+
+def _vocabulary_version(entry: VocabularyEntry) -> str:
+    return entry.updated_at.isoformat()
+
+
+class VocabularyEntryForm(forms.Form):
+    """A vocabulary entry, as supervisors write it: terms one per line."""
+
+    kind = forms.ChoiceField(
+        label=_("Type d'entrée"), choices=VocabularyKind.choices, widget=forms.RadioSelect
+    )
+    terms = LinesField(
+        label=_("Termes"),
+        help_text=_(
+            "Un par ligne. Équivalents : au moins deux termes qui veulent dire la même chose "
+            "(« CNI », « carte d'identité »). Mot courant : le seul mot ou la seule expression "
+            "des usagers (« nounou »). Événement de vie : les mots qui l'évoquent."
+        ),
+        max_items=vocabulary.MAX_TERMS,
+        max_item_length=vocabulary.MAX_TERM_LENGTH,
+    )
+    means = LinesField(
+        label=_("Ce que le mot courant veut dire"),
+        help_text=_(
+            "Pour un mot courant seulement, un terme du catalogue par ligne "
+            "(« assistante maternelle »)."
+        ),
+        max_items=vocabulary.MAX_TERMS,
+        max_item_length=vocabulary.MAX_TERM_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    procedures = forms.ModelMultipleChoiceField(
+        label=_("Démarches désignées"),
+        help_text=_("Pour un mot courant seulement, facultatif : les démarches qu'il désigne."),
+        queryset=Procedure.objects.order_by("title"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    life_event = forms.ModelChoiceField(
+        label=_("Événement de vie évoqué"),
+        help_text=_("Pour des mots évoquant un événement de vie seulement."),
+        queryset=LifeEvent.objects.all(),
+        required=False,
+        empty_label=_("Aucun"),
+    )
+    comment = forms.CharField(
+        label=_("Motif de la modification"),
+        help_text=_("Facultatif. Il apparaît dans l'historique."),
+        max_length=300,
+        required=False,
+    )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, entry: VocabularyEntry | None = None, **kwargs: Any) -> None:
+        self.entry = entry
+        kwargs.setdefault("label_suffix", "")
+        if entry is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "kind": entry.kind,
+                    "terms": entry.terms,
+                    "means": entry.means,
+                    "procedures": [procedure.pk for procedure in entry.procedures.all()],
+                    "life_event": entry.life_event_id,
+                    "version": _vocabulary_version(entry),
+                },
+            )
+        super().__init__(*args, **kwargs)
+        if entry is not None:
+            # An entry keeps its kind: to change it, delete the entry and write another one.
+            self.fields["kind"].disabled = True
+            self.fields["kind"].help_text = _(
+                "Le type d'une entrée ne change pas : supprimez-la et ajoutez-en une autre."
+            )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.entry is not None and self.data.get("version") != _vocabulary_version(self.entry):
+            editor = self.entry.updated_by
+            who = editor.display_name() if editor else _("le chargement du vocabulaire")
+            raise ValidationError(
+                _(
+                    "Cette entrée a été modifiée par %(who)s pendant que vous la modifiiez. Vos "
+                    "saisies sont conservées ci-dessous : vérifiez-les au regard de la version "
+                    "actuelle (voir l'historique), puis enregistrez à nouveau."
+                ),
+                params={"who": who},
+                code="conflict",
+            )
+        if self.errors:
+            return cleaned
+        try:
+            terms_label, means_label = self.fields["terms"].label, self.fields["means"].label
+            cleaned["terms"] = vocabulary.clean_terms(str(terms_label), cleaned["terms"])
+            cleaned["means"] = vocabulary.clean_terms(str(means_label), cleaned["means"])
+            vocabulary.check_entry(
+                kind=cleaned["kind"],
+                terms=cleaned["terms"],
+                means=cleaned["means"],
+                procedures=list(cleaned["procedures"]),
+                life_event=cleaned["life_event"],
+            )
+        except vocabulary.InvalidVocabulary as error:
+            raise ValidationError(
+                _("Cette entrée ne peut pas être enregistrée : %(reason)s."),
+                params={"reason": error},
+                code="invalid_entry",
+            ) from None
+        return cleaned
+
+    def changes(self) -> dict[str, Any]:
+        """Return the entry's values but its kind, ready for the vocabulary actions."""
+        return {
+            "terms": self.cleaned_data["terms"],
+            "means": self.cleaned_data["means"],
+            "procedures": list(self.cleaned_data["procedures"]),
+            "life_event": self.cleaned_data["life_event"],
+        }
+
+
+class VocabularyFilterForm(forms.Form):
+    q = forms.CharField(label=_("Chercher un terme"), max_length=MAX_QUERY_LENGTH, required=False)
+    kind = forms.ChoiceField(
+        label=_("Type d'entrée"),
+        choices=[("", _("Tous les types")), *VocabularyKind.choices],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class VocabularyDeleteForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Motif de la suppression"),
+        help_text=_("Facultatif. Il apparaît dans l'historique."),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)

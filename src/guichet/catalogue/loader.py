@@ -1,9 +1,9 @@
-"""Load the catalogue's YAML files (departments, life events, procedures, articles) into the DB.
+"""Load the catalogue's YAML files (departments, life events, procedures, articles, vocabulary).
 
 Loading is idempotent: rows are matched by slug, created or updated, and nothing is written for
-content that did not change. A procedure or an article edited by an agent since it was last loaded
-keeps the agent's version unless ``overwrite_local_edits`` is set. Invalid entries are reported,
-with the file and the reason, and skipped; valid ones are loaded.
+content that did not change. A procedure, an article or a vocabulary entry edited by an agent
+since it was last loaded keeps the agent's version unless ``overwrite_local_edits`` is set.
+Invalid entries are reported, with the file and the reason, and skipped; valid ones are loaded.
 
 The file formats are described in docs/catalogue.md.
 """
@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy, ngettext, npgettext_lazy
 from guichet.catalogue import actions
 from guichet.catalogue.choices import RevisionSource
 from guichet.catalogue.models import Article, ContentRevision, LifeEvent, Procedure
+from guichet.catalogue.vocabulary_file import load_vocabulary_file
 from guichet.organisation.choices import Channel
 from guichet.organisation.models import Department, User
 
@@ -65,6 +66,14 @@ _SUMMARY_TEXTS = {
         ),
         npgettext_lazy("fiches réflexes", "%(count)d inchangée", "%(count)d inchangées", "count"),
     ),
+    "vocabulary": (
+        gettext_lazy("vocabulaire"),
+        npgettext_lazy(
+            "vocabulaire", "%(count)d entrée créée", "%(count)d entrées créées", "count"
+        ),
+        npgettext_lazy("vocabulaire", "%(count)d mise à jour", "%(count)d mises à jour", "count"),
+        npgettext_lazy("vocabulaire", "%(count)d inchangée", "%(count)d inchangées", "count"),
+    ),
 }
 
 
@@ -79,11 +88,13 @@ class LoadError:
 
 @dataclass
 class LoadReport:
-    """What a load did, by kind ("departments", "life_events", "procedures", "articles")."""
+    """What a load did, by kind ("departments", "life_events", "procedures", "articles",
+    "vocabulary"); only shipped vocabulary entries that left the file are ever deleted."""
 
     created: Counter[str] = field(default_factory=Counter)
     updated: Counter[str] = field(default_factory=Counter)
     unchanged: Counter[str] = field(default_factory=Counter)
+    deleted: Counter[str] = field(default_factory=Counter)
     kept_local_edits: list[str] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
 
@@ -102,6 +113,16 @@ class LoadReport:
             }
             for kind, (label, created, updated, unchanged) in _SUMMARY_TEXTS.items()
         ]
+        if self.deleted["vocabulary"]:
+            count = self.deleted["vocabulary"]
+            lines.append(
+                ngettext(
+                    "Vocabulaire : %(count)d entrée retirée du fichier supprimée",
+                    "Vocabulaire : %(count)d entrées retirées du fichier supprimées",
+                    count,
+                )
+                % {"count": count}
+            )
         if self.kept_local_edits:
             lines.append(
                 _("Modifications des agents conservées (non écrasées) : %(slugs)s")
@@ -521,6 +542,22 @@ class _Load:
                 )
             self.report.updated[kind] += 1
 
+    def vocabulary(self) -> None:
+        path = self.dir / "vocabulary.yaml"
+        if not path.exists():
+            return
+        data = self._read(path)
+        if data is None:
+            return
+        result = load_vocabulary_file(data, actor=self.actor, overwrite_local_edits=self.overwrite)
+        self.report.created["vocabulary"] += result.created
+        self.report.updated["vocabulary"] += result.updated
+        self.report.unchanged["vocabulary"] += result.unchanged
+        self.report.deleted["vocabulary"] += result.deleted
+        self.report.kept_local_edits.extend(result.kept_local_edits)
+        for message in result.errors:
+            self._error(path, message)
+
 
 def load_catalogue(
     content_dir: Path | None = None,
@@ -541,4 +578,5 @@ def load_catalogue(
         load.life_events()
         load.procedures()
         load.articles()
+        load.vocabulary()
     return load.report

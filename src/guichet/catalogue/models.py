@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -10,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from guichet.catalogue.choices import RevisionSource
+from guichet.catalogue.choices import (
+    RevisionSource,
+    SearchSurface,
+    VocabularyChange,
+    VocabularyKind,
+    VocabularySource,
+)
 from guichet.organisation.models import Department
 
 
@@ -42,7 +49,8 @@ class ReviewedContent(models.Model):
         blank=True,
         help_text=_("Après cette date, le contenu est signalé comme à vérifier."),
     )
-    updated_at = models.DateTimeField(_("modifié le"), default=timezone.now)
+    # Indexed: search reads the latest change on every query (search_backends.catalogue_state).
+    updated_at = models.DateTimeField(_("modifié le"), default=timezone.now, db_index=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -159,3 +167,129 @@ class ContentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.content_type} #{self.object_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class VocabularyEntry(models.Model):
+    """Words of the public service: synonyms, residents' own words, words evoking a life event.
+
+    - an **equivalent** group: ``terms`` all mean the same thing ("CNI", "carte d'identité");
+    - an **expansion**: the one term in ``terms`` means ``means`` ("nounou" → "assistante
+      maternelle") and may point to ``procedures`` and knowledge ``articles`` directly;
+    - a **life event cue**: ``terms`` evoke ``life_event``, whose procedures rank higher.
+
+    ``key`` identifies an entry across loads of the vocabulary file.
+    """
+
+    key = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(_("type"), max_length=20, choices=VocabularyKind.choices)
+    terms = models.JSONField(_("termes"), default=list)
+    means = models.JSONField(_("signifie"), default=list, blank=True)
+    procedures = models.ManyToManyField(
+        Procedure, blank=True, related_name="+", verbose_name=_("démarches visées")
+    )
+    articles = models.ManyToManyField(
+        Article, blank=True, related_name="+", verbose_name=_("fiches réflexes visées")
+    )
+    life_event = models.ForeignKey(
+        LifeEvent,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("événement de vie"),
+    )
+    source = models.CharField(
+        _("origine"),
+        max_length=10,
+        choices=VocabularySource.choices,
+        default=VocabularySource.EDITED,
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modifiée par"),
+    )
+
+    class Meta:
+        ordering = ["kind", "id"]
+        verbose_name = _("entrée de vocabulaire")
+        verbose_name_plural = _("vocabulaire")
+
+    def __str__(self) -> str:
+        text = " = ".join(self.terms)
+        if self.kind == VocabularyKind.EXPANSION:
+            return f"{text} → {', '.join(self.means)}" if self.means else text
+        if self.kind == VocabularyKind.LIFE_EVENT_CUE and self.life_event is not None:
+            return f"{self.life_event.slug} : {', '.join(self.terms)}"
+        return text
+
+
+class VocabularyRevision(models.Model):
+    """One change to the vocabulary: who created, changed or deleted which entry, and the result."""
+
+    entry = models.ForeignKey(
+        VocabularyEntry,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="revisions",
+    )
+    key = models.CharField(max_length=200)
+    change = models.CharField(max_length=10, choices=VocabularyChange.choices)
+    snapshot = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    source = models.CharField(
+        max_length=10, choices=RevisionSource.choices, default=RevisionSource.EDITOR
+    )
+    comment = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["key", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.change} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SearchDataVersion(models.Model):
+    """A single row whose token changes with every change to searchable content or vocabulary.
+
+    Search keeps the data it derives from the whole catalogue (term statistics, vocabulary) in
+    the cache under this token, so every process sees a change at once.
+    """
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class SearchQuery(models.Model):
+    """A search typed in the console, on the portal or through the API, without personal data.
+
+    Kept so that supervisors see the searches that found nothing or that nobody followed.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    text = models.CharField(_("recherche"), max_length=200)
+    surface = models.CharField(_("où"), max_length=10, choices=SearchSurface.choices)
+    result_count = models.PositiveIntegerField(_("résultats"), default=0)
+    clicked_slugs = models.JSONField(_("démarches ouvertes"), default=list, blank=True)
+    clicked_at = models.DateTimeField(_("première ouverture"), null=True, blank=True)
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_at"]), models.Index(fields=["text"])]
+        verbose_name = _("recherche")
+
+    def __str__(self) -> str:
+        return self.text

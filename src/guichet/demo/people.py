@@ -1,9 +1,9 @@
 """Invented residents of the demo city: households, documents, look-alike pairs, portal accounts.
 
 Rows are written with ``bulk_create`` (the demo's own fast path) with the same derived values the
-residents' actions compute: the search columns of ``names.search_fields``, E.164 phones and
-lower-case emails. Everything is drawn from one seeded ``random.Random``, so a seed gives the same
-city every time.
+residents' actions compute: the search columns of ``names.search_fields``, the dictionary of
+names (``lookup_dictionary.remember_names``), E.164 phones and lower-case emails. Everything is
+drawn from one seeded ``random.Random``, so a seed gives the same city every time.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from guichet.residents.choices import (
     Language,
     Relation,
 )
+from guichet.residents.lookup_dictionary import remember_names
 from guichet.residents.models import (
     Document,
     Household,
@@ -540,6 +541,7 @@ def build_people(
 
     everyone = plan.residents + look_alikes
     Resident.objects.bulk_create(everyone, batch_size=2000)
+    remember_names((r.first_names, r.usage_name, r.birth_name) for r in everyone)
     counter_agents = [
         a for a in demo.agents.values() if a.role in {Role.RECEPTION, Role.SUPERVISOR}
     ]

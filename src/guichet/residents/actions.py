@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from guichet.organisation.models import User
 from guichet.residents import merging
+from guichet.residents.lookup_dictionary import remember_names
 from guichet.residents.merging import MergeNotAllowed, concrete_field
 from guichet.residents.models import (
     Document,
@@ -98,6 +99,7 @@ def create_resident(*, actor: User | None, channel: str, **fields: Any) -> Resid
     ).items():
         setattr(resident, name, value)
     resident.save()
+    remember_names([(resident.first_names, resident.usage_name, resident.birth_name)])
     ResidentChange.objects.create(
         resident=resident,
         kind=ResidentChange.Kind.CREATED,
@@ -132,6 +134,7 @@ def update_resident(
         for name, value in keys.items():
             setattr(resident, name, value)
         update_fields += list(keys)
+        remember_names([(resident.first_names, resident.usage_name, resident.birth_name)])
     resident.updated_at = timezone.now()
     # Only the changed columns are written, so two agents editing different fields of the same
     # file at the same time do not overwrite each other's work.
@@ -314,6 +317,7 @@ def merge_residents(*, source: Resident, target: Resident, actor: User) -> Resid
             target.first_names, target.usage_name, target.birth_name
         ).items():
             setattr(target, name, key)
+        remember_names([(target.first_names, target.usage_name, target.birth_name)])
     target.updated_at = now
     target.save()
 

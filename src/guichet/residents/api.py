@@ -43,7 +43,7 @@ from guichet.residents.forms import (
     clean_phone_number,
 )
 from guichet.residents.models import Resident
-from guichet.residents.search import find_residents
+from guichet.residents.search import ResidentMatch, find_residents
 
 # Search results are ranked, then paginated like any list.
 MAX_SEARCH_RESULTS = 200
@@ -135,6 +135,32 @@ class ResidentCreateSerializer(ResidentUpdateSerializer):
         fields = [*ResidentUpdateSerializer.Meta.fields, "confirm_not_duplicate"]
 
 
+class ResidentListItemSerializer(ResidentSerializer):
+    """A resident file in the list; with ``q``, also how well and why it matched."""
+
+    score = serializers.SerializerMethodField()
+    reasons = serializers.SerializerMethodField()
+
+    class Meta(ResidentSerializer.Meta):
+        fields = [*ResidentSerializer.Meta.fields, "score", "reasons"]
+
+    def _match(self, resident: Resident) -> ResidentMatch | None:
+        matches: dict[int, ResidentMatch] = self.context.get("matches", {})
+        return matches.get(resident.pk)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_score(self, resident: Resident) -> float | None:
+        """Relevance for ``q`` (higher is better); null without ``q``."""
+        match = self._match(resident)
+        return match.score if match else None
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_reasons(self, resident: Resident) -> list[str]:
+        """Short French labels of why the file matched ``q`` ("nom approchant"…); [] without q."""
+        match = self._match(resident)
+        return list(match.reasons) if match else []
+
+
 class DuplicateCandidateSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="resident.uuid")
     display_name = serializers.CharField(source="resident.display_name")
@@ -166,22 +192,24 @@ class ResidentListCreateView(generics.GenericAPIView):
             OpenApiParameter(
                 "q",
                 OpenApiTypes.STR,
-                description="Names, a birth date (DD/MM/YYYY or YYYY-MM-DD), a phone or an email.",
+                description="Names, a birth date (DD/MM/YYYY or YYYY-MM-DD), a phone or an email. "
+                "Each result then carries its score and the reasons it matched.",
             )
         ],
-        responses=ResidentSerializer(many=True),
+        responses=ResidentListItemSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         query = request.query_params.get("q", "").strip()
         residents: Any
+        context = self.get_serializer_context()
         if query:
-            residents = [
-                match.resident for match in find_residents(query, limit=MAX_SEARCH_RESULTS)
-            ]
+            matches = find_residents(query, limit=MAX_SEARCH_RESULTS)
+            residents = [match.resident for match in matches]
+            context["matches"] = {match.resident.pk: match for match in matches}
         else:
             residents = Resident.objects.active().order_by("search_last", "search_first", "pk")
         page = self.paginate_queryset(residents)
-        serializer = self.get_serializer(page, many=True)
+        serializer = ResidentListItemSerializer(page, many=True, context=context)
         return self.get_paginated_response(serializer.data)
 
     @extend_schema(

@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from guichet.organisation.models import User
 from guichet.residents.actions import NAME_FIELDS, json_value, normalize_email
+from guichet.residents.lookup_dictionary import remember_names
 from guichet.residents.models import Resident, ResidentChange
 from guichet.residents.names import search_fields
 from guichet.residents.phones import InvalidPhoneNumber, to_e164
@@ -349,6 +350,8 @@ def _import_batch(batch: list[_Row], report: ImportReport, actor: User | None) -
             )
         )
     ResidentChange.objects.bulk_create(history)
+    renamed = [r for r in to_update if any(name in NAME_FIELDS for name in changes_of[r.pk])]
+    remember_names((r.first_names, r.usage_name, r.birth_name) for r in to_create + renamed)
     report.created += len(to_create)
     report.updated += len(to_update)
 

@@ -90,11 +90,14 @@ class Resident(models.Model):
     updated_at = models.DateTimeField(default=timezone.now)
     # Normalised (lower-case, unaccented) copies kept by the actions, for fast indexed search
     # (see names.search_fields). The "tail" columns hold the last word of a compound usage name
-    # ("martin dupont" -> "dupont", "de la fontaine" -> "fontaine") so it can be found by it too.
+    # ("martin dupont" -> "dupont", "de la fontaine" -> "fontaine") so it can be found by it too;
+    # the "head" ones the first word of the usage name and of the first names.
     search_last = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    search_last_head = models.CharField(max_length=200, editable=False, default="")
     search_last_tail = models.CharField(max_length=200, editable=False, default="", db_index=True)
     search_birth = models.CharField(max_length=200, editable=False, default="", db_index=True)
     search_first = models.CharField(max_length=200, editable=False, default="", db_index=True)
+    search_first_head = models.CharField(max_length=200, editable=False, default="")
     phonetic_last = models.CharField(max_length=50, editable=False, default="", db_index=True)
     phonetic_last_tail = models.CharField(max_length=50, editable=False, default="", db_index=True)
     phonetic_birth = models.CharField(max_length=50, editable=False, default="", db_index=True)
@@ -108,6 +111,20 @@ class Resident(models.Model):
         indexes = [
             models.Index(fields=["birth_date"]),
             models.Index(fields=["phone"]),
+            # A first name and a last name looked up together (names.search_fields): each
+            # pair of typed words is an equality lookup, however common each name alone. Few
+            # files have a compound last name or a birth name: those indexes hold only them.
+            models.Index(fields=["search_first_head", "search_last_head"]),
+            models.Index(
+                fields=["search_last_tail", "search_first_head"],
+                condition=~models.Q(search_last_tail=""),
+                name="resident_tail_first_idx",
+            ),
+            models.Index(
+                fields=["search_birth", "search_first_head"],
+                condition=~models.Q(search_birth=""),
+                name="resident_birth_first_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -130,6 +147,28 @@ class Resident(models.Model):
                 "birth_name": self.birth_name.upper(),
             }
         return name
+
+
+class NameKey(models.Model):
+    """One key of the dictionary of residents' names, for lookups that forgive typos.
+
+    Every name term (a word, or a name of several words) known from a resident file is stored
+    under its SymSpell keys (``names.fuzzy_keys``): a typed word finds the names within one or
+    two edits by equality on ``key``. Terms point to no file: residents are then found by their
+    own search columns.
+    """
+
+    key = models.CharField(max_length=200)
+    term = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            # Its index also serves the lookups by key.
+            models.UniqueConstraint(fields=["key", "term"], name="name_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.term}"
 
 
 class Household(models.Model):
