@@ -133,3 +133,91 @@ class ContactFactory(factory.django.DjangoModelFactory):
     subject = "Question"
     summary = "Résumé de l'échange."
     resident = factory.SubFactory(ResidentFactory)
+
+
+# Requests (cases). A form with a small definition; cases filed through the action in tests that
+# need history and notifications, built directly here when only the row matters.
+SIMPLE_FORM_DEFINITION = {
+    "procedure": "demarche-test",
+    "title": "Demande de test",
+    "pages": [
+        {
+            "key": "demande",
+            "title": "Votre demande",
+            "sections": [
+                {
+                    "fields": [
+                        {"key": "objet", "type": "text", "label": "Objet", "required": True},
+                        {"key": "details", "type": "textarea", "label": "Détails"},
+                    ]
+                }
+            ],
+        }
+    ],
+}
+
+
+class CaseFormFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.CaseForm"
+        django_get_or_create = ("procedure",)
+        skip_postgeneration_save = True
+
+    procedure = factory.SubFactory(ProcedureFactory, commitment_days=10)
+    is_online = True
+
+    @factory.post_generation
+    def version(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and not self.versions.exists():
+            self.versions.create(number=1, definition=extracted or SIMPLE_FORM_DEFINITION)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cases.Case"
+
+    reference = factory.Sequence(lambda n: f"2026-T{n:05d}")
+    tracking_code = factory.Sequence(lambda n: f"TEST-{n // 10000:04d}-{n % 10000:04d}")
+    procedure = factory.SubFactory(ProcedureFactory, commitment_days=10)
+    resident = factory.SubFactory(ResidentFactory)
+    channel = Channel.WEB
+    department = factory.LazyAttribute(lambda case: case.procedure.department)
+    confidential = factory.LazyAttribute(lambda case: case.department.confidential)
+    commitment_days = 10
+    due_date = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
+    data = factory.LazyFunction(lambda: {"objet": "Test", "details": ""})
+
+
+class HouseholdFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "residents.Household"
+
+    name = factory.Sequence(lambda n: f"Foyer {n}")
+    city = "Créteil"
+
+
+class HouseholdMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "residents.HouseholdMember"
+
+    household = factory.SubFactory(HouseholdFactory)
+    resident = factory.SubFactory(ResidentFactory)
+    relation = "head"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    """A pièce justificative with a small real PDF (stored in the tests' media directory)."""
+
+    class Meta:
+        model = "residents.Document"
+
+    resident = factory.SubFactory(ResidentFactory)
+    kind = "identity_card"
+    file = factory.django.FileField(
+        filename="piece.pdf",
+        data=b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n",
+    )
+    original_name = "piece.pdf"
+    content_type = "application/pdf"
+    size = 77
+    valid_until = None

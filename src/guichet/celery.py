@@ -7,9 +7,25 @@ them with ``transaction.on_commit`` so they still run only after the data they n
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "guichet.settings")
 
 app = Celery("guichet")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Periodic jobs run by `celery -A guichet beat`; each is idempotent and also a command for cron.
+app.conf.beat_schedule = {
+    # guichet send-pending-notifications
+    "notifications-retry-due": {
+        "task": "guichet.notifications.tasks.retry_due_notifications",
+        "schedule": 60.0,
+    },
+    # guichet escalate-cases: every morning before the offices open (Europe/Paris). It warns
+    # once per case, so a second run (a cron as well, a restarted beat) warns nobody twice.
+    "cases-escalate-deadlines": {
+        "task": "cases.escalate_deadlines",
+        "schedule": crontab(hour=7, minute=30),
+    },
+}

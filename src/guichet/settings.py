@@ -58,6 +58,12 @@ SECRET_KEY = env("SECRET_KEY") or _DEV_SECRET
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 GUICHET_CITY_NAME = env("GUICHET_CITY_NAME", "Créteil")
+# The public address of the site, for links in emails and receipts (no trailing slash).
+GUICHET_BASE_URL = env("GUICHET_BASE_URL", "http://127.0.0.1:8000")
+# Working days before the due date from which a case shows as "near due" and is escalated.
+GUICHET_CASE_NEAR_DUE_DAYS = env_int("GUICHET_CASE_NEAR_DUE_DAYS", 2)
+# Alsace and Moselle keep two more public holidays: Good Friday and 26 December.
+GUICHET_ALSACE_MOSELLE = env_bool("GUICHET_ALSACE_MOSELLE", False)
 # The demo city may only be served with its printed logins when this is set (make run sets it).
 GUICHET_DEMO = env_bool("GUICHET_DEMO", False)
 
@@ -88,7 +94,9 @@ INSTALLED_APPS = [
     "guichet.catalogue",
     "guichet.residents",
     "guichet.audit",
+    "guichet.notifications",
     "guichet.contacts",
+    "guichet.cases",
     "guichet.portal",
     "guichet.backoffice",
     "guichet.demo",
@@ -199,6 +207,21 @@ EMAIL_BACKEND = (
     else "django.core.mail.backends.console.EmailBackend"
 )
 SMS_BACKEND = env("SMS_BACKEND", "console")
+# Notifications (docs/notifications.md): SMS gateway, retries, when a send counts as stuck.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+SMS_HTTP_URL = env("SMS_HTTP_URL")
+SMS_HTTP_TOKEN = env("SMS_HTTP_TOKEN")
+SMS_HTTP_TIMEOUT = env_int("SMS_HTTP_TIMEOUT", 10)
+GUICHET_SMS_FILE_PATH = env("GUICHET_SMS_FILE_PATH")
+if SMS_BACKEND == "http" and not SMS_HTTP_URL:
+    raise ImproperlyConfigured("SMS_BACKEND=http needs SMS_HTTP_URL, the SMS gateway's address.")
+GUICHET_NOTIFICATION_MAX_ATTEMPTS = env_int("GUICHET_NOTIFICATION_MAX_ATTEMPTS", 5)
+GUICHET_NOTIFICATION_RETRY_DELAY = env_int("GUICHET_NOTIFICATION_RETRY_DELAY", 300)
+GUICHET_NOTIFICATION_STUCK_MINUTES = env_int("GUICHET_NOTIFICATION_STUCK_MINUTES", 15)
+if GUICHET_NOTIFICATION_MAX_ATTEMPTS < 1 or GUICHET_NOTIFICATION_RETRY_DELAY < 1:
+    raise ImproperlyConfigured(
+        "GUICHET_NOTIFICATION_MAX_ATTEMPTS and GUICHET_NOTIFICATION_RETRY_DELAY must be at least 1."
+    )
 
 # Background work.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL")
@@ -234,7 +257,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ChannelEnum": "guichet.organisation.choices.Channel"},
+    "ENUM_NAME_OVERRIDES": {
+        "ChannelEnum": "guichet.organisation.choices.Channel",
+        "CaseStatusEnum": "guichet.cases.choices.CaseStatus",
+        "CaseEventKindEnum": "guichet.cases.choices.CaseEventKind",
+        "DeadlineStateEnum": "guichet.cases.choices.DeadlineState",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -248,9 +276,34 @@ if not DEBUG and env_bool("GUICHET_HTTPS", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31536000
 
+# Residents' login with an OpenID Connect provider (FranceConnect or another): off unless the
+# issuer, client id and client secret are all set (see docs/portal.md).
+OIDC_ISSUER = env("OIDC_ISSUER").strip().rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID").strip()
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET").strip()
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "FranceConnect").strip() or "FranceConnect"
+OIDC_SCOPES = env("OIDC_SCOPES", "openid email given_name family_name birthdate").split()
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+# Asked of the provider as acr_values when set (FranceConnect requires "eidas1").
+OIDC_ACR_VALUES = env("OIDC_ACR_VALUES").strip()
+_oidc_values = {
+    "OIDC_ISSUER": OIDC_ISSUER,
+    "OIDC_CLIENT_ID": OIDC_CLIENT_ID,
+    "OIDC_CLIENT_SECRET": OIDC_CLIENT_SECRET,
+}
+if any(_oidc_values.values()) and not all(_oidc_values.values()):
+    _missing = ", ".join(name for name, value in _oidc_values.items() if not value)
+    raise ImproperlyConfigured(f"OpenID Connect is half configured: set {_missing} too.")
+if OIDC_ISSUER and not OIDC_ISSUER.startswith("https://") and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("OIDC_ISSUER must be an https:// URL in production.")
+if OIDC_ISSUER and "openid" not in OIDC_SCOPES:
+    raise ImproperlyConfigured("OIDC_SCOPES must include openid.")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
+    # fontTools logs dozens of lines at INFO for every PDF it subsets a font for (receipts).
+    "loggers": {"fontTools": {"level": "WARNING"}},
 }

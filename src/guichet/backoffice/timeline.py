@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from guichet.cases import timeline as cases_timeline
 from guichet.contacts import timeline as contacts_timeline
 from guichet.core.timeline import TimelineEntry
 from guichet.residents import timeline as residents_timeline
@@ -19,9 +20,11 @@ Provider = Callable[[Resident, object], list[TimelineEntry]]
 PROVIDERS: tuple[Provider, ...] = (
     contacts_timeline.timeline_entries,
     residents_timeline.timeline_entries,
+    cases_timeline.timeline_entries,
 )
 
 KIND_LABELS = {
+    "case": _("Demandes"),
     "contact": _("Contacts"),
     "document": _("Pièces justificatives"),
     "household": _("Foyer"),

@@ -1,4 +1,4 @@
-"""Build the demo city: catalogue, organisation, residents and a year of contacts (idempotent)."""
+"""Build the demo city: catalogue, forms, organisation, people, contacts, requests (idempotent)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guichet.cases.forms_loader import load_forms
 from guichet.catalogue.actions import update_article, update_procedure
 from guichet.catalogue.loader import load_catalogue
 from guichet.catalogue.models import Article, Procedure
 from guichet.demo.activity import ContactFactory, save_batch
+from guichet.demo.case_history import quiet_past_notifications
+from guichet.demo.cases import build_cases
 from guichet.demo.city import DemoCity, build_organisation
 from guichet.demo.people import DEMO_ID_PREFIX, build_people
 from guichet.residents.models import Resident
@@ -35,8 +38,16 @@ class DemoReport:
     duplicate_pairs: int = 0
     portal_accounts: int = 0
     contacts: int = 0
+    cases: int = 0
+    cases_open: int = 0
+    cases_overdue: int = 0
+    cases_near_due: int = 0
+    case_drafts: int = 0
+    # Residents who filed online and so have a portal account (besides the demo logins).
+    online_accounts: int = 0
     already_there: bool = False
     catalogue_summary: str = ""
+    forms_summary: str = ""
     catalogue_errors: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -49,10 +60,14 @@ def build_demo(
     *,
     residents: int = 2000,
     contacts: int = 20_000,
+    cases: int | None = None,
     seed: int = DEFAULT_SEED,
     progress: Callable[[str], None] = lambda message: None,
 ) -> DemoReport:
-    """Load what is missing of the demo city; a second run only refreshes the catalogue."""
+    """Load what is missing of the demo city; a second run only refreshes the catalogue and forms.
+
+    ``cases`` requests are filed over the last 90 days (by default 2 for every 5 residents).
+    """
     report = DemoReport()
     city_name: str = settings.GUICHET_CITY_NAME
     last = time.monotonic()
@@ -67,7 +82,17 @@ def build_demo(
     catalogue = load_catalogue()
     report.catalogue_summary = catalogue.summary()
     report.catalogue_errors = [str(error) for error in catalogue.errors]
+    # The emails and SMS the demo queues use the texts supervisors edit (idempotent).
+    from guichet.notifications.loader import load_templates
+
+    report.catalogue_errors += load_templates().errors
     timed("catalogue")
+
+    progress(_("Formulaires de demande en ligne…"))
+    forms = load_forms()
+    report.forms_summary = forms.summary()
+    report.catalogue_errors += [str(error) for error in forms.errors]
+    timed("forms")
 
     progress(_("Sites, horaires et agents…"))
     demo = build_organisation(city_name, DEMO_POSTAL_CODE)
@@ -78,7 +103,7 @@ def build_demo(
         return report
 
     rng = random.Random(seed)
-    with transaction.atomic():
+    with quiet_past_notifications(), transaction.atomic():
         progress(
             ngettext(
                 "%(count)d usager, son foyer et ses pièces justificatives…",
@@ -119,6 +144,32 @@ def build_demo(
             report.contacts += len(batch.contacts)
         timed("contacts")
         age_some_content(demo)
+
+        case_count = residents * 2 // 5 if cases is None else cases
+        progress(
+            ngettext(
+                "%(count)d demande sur les trois derniers mois…",
+                "%(count)d demandes sur les trois derniers mois…",
+                case_count,
+            )
+            % {"count": case_count}
+        )
+        made = build_cases(
+            rng,
+            demo,
+            population,
+            count=case_count,
+            city_name=city_name,
+            postal_code=DEMO_POSTAL_CODE,
+        )
+        report.cases = made.cases
+        report.cases_open = made.open
+        report.cases_overdue = made.overdue
+        report.cases_near_due = made.near_due
+        report.case_drafts = made.drafts
+        report.online_accounts = made.online_accounts
+        report.documents += made.documents
+        timed("cases")
     return report
 
 

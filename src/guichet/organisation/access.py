@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from guichet.organisation.models import Agent, Department, Site, SiteClosure, User
+from guichet.organisation.models import Agent, CityClosure, Department, Site, SiteClosure, User
 
 
 def get_agent(user: object) -> Agent | None:
@@ -70,6 +70,14 @@ def get_closure_for_admin(user: object, site_slug: str, closure_id: int) -> Site
     try:
         return SiteClosure.objects.select_related("site").get(site__slug=site_slug, id=closure_id)
     except SiteClosure.DoesNotExist:
+        raise Http404 from None
+
+
+def get_city_closure_for_admin(user: object, closure_id: int) -> CityClosure:
+    require_admin(user)
+    try:
+        return CityClosure.objects.get(id=closure_id)
+    except CityClosure.DoesNotExist:
         raise Http404 from None
 
 

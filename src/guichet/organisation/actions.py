@@ -18,6 +18,7 @@ from rest_framework.authtoken.models import Token
 from guichet.organisation.choices import ChangeKind
 from guichet.organisation.models import (
     Agent,
+    CityClosure,
     Department,
     OpeningHours,
     OrganisationChange,
@@ -204,6 +205,42 @@ def remove_site_closure(closure: SiteClosure, *, actor: User | None) -> None:
         ChangeKind.CLOSURE_REMOVED,
         actor,
         site=closure.site,
+        details={
+            "start": closure.start_date.isoformat(),
+            "end": closure.end_date.isoformat(),
+            "reason": closure.reason,
+        },
+    )
+    closure.delete()
+
+
+# Closures of the whole administration -------------------------------------------------------
+
+
+@transaction.atomic
+def add_city_closure(
+    *, actor: User | None, start_date: datetime.date, end_date: datetime.date, reason: str
+) -> CityClosure:
+    """Close the administration from ``start_date`` to ``end_date`` inclusive.
+
+    These days stop counting as working days: deadlines computed afterwards skip them (the due
+    dates of cases already filed stay as they were).
+    """
+    closure = CityClosure.objects.create(start_date=start_date, end_date=end_date, reason=reason)
+    _record(
+        ChangeKind.CITY_CLOSURE_ADDED,
+        actor,
+        details={"start": start_date.isoformat(), "end": end_date.isoformat(), "reason": reason},
+    )
+    return closure
+
+
+@transaction.atomic
+def remove_city_closure(closure: CityClosure, *, actor: User | None) -> None:
+    """Cancel a closure of the administration: its days become working days again."""
+    _record(
+        ChangeKind.CITY_CLOSURE_REMOVED,
+        actor,
         details={
             "start": closure.start_date.isoformat(),
             "end": closure.end_date.isoformat(),

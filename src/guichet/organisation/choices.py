@@ -50,6 +50,8 @@ class ChangeKind(models.TextChoices):
     HOURS_CHANGED = "hours_changed", _("Horaires modifiés")
     CLOSURE_ADDED = "closure_added", _("Fermeture exceptionnelle ajoutée")
     CLOSURE_REMOVED = "closure_removed", _("Fermeture exceptionnelle supprimée")
+    CITY_CLOSURE_ADDED = "city_closure_added", _("Fermeture de l'administration ajoutée")
+    CITY_CLOSURE_REMOVED = "city_closure_removed", _("Fermeture de l'administration supprimée")
     DEPARTMENT_CREATED = "department_created", _("Service créé")
     DEPARTMENT_UPDATED = "department_updated", _("Service modifié")
     AGENT_CREATED = "agent_created", _("Agent créé")

@@ -198,6 +198,11 @@ def opening_hours_formset(site: Site | None, data: Any = None) -> BaseOpeningHou
 
 
 class ClosureForm(forms.Form):
+    too_long_message = _(
+        "Une fermeture exceptionnelle dure au plus un an ; pour fermer le site, "
+        "décochez « Site ouvert au public »."
+    )
+
     start_date = forms.DateField(
         label=_("Fermé du"),
         widget=DateInput(),
@@ -224,14 +229,22 @@ class ClosureForm(forms.Form):
                     "end_date", _("La date de fin doit être le même jour que le début ou après.")
                 )
             elif (end - start).days > _LONGEST_CLOSURE_DAYS:
-                self.add_error(
-                    "end_date",
-                    _(
-                        "Une fermeture exceptionnelle dure au plus un an ; pour fermer le site, "
-                        "décochez « Site ouvert au public »."
-                    ),
-                )
+                self.add_error("end_date", self.too_long_message)
         return cleaned
+
+
+class CityClosureForm(ClosureForm):
+    """A closure of the whole administration; same dates and checks as a site's closure."""
+
+    too_long_message = _("Une fermeture de l'administration dure au plus un an.")
+
+    reason = forms.CharField(
+        label=_("Motif"),
+        max_length=200,
+        help_text=_(
+            "Par exemple « Pont de l'Ascension » ou « Fermeture entre Noël et le Jour de l'an »."
+        ),
+    )
 
 
 class DepartmentForm(forms.Form):

@@ -157,6 +157,30 @@ class SiteClosure(models.Model):
         return f"{self.site} {self.start_date}–{self.end_date}"
 
 
+class CityClosure(models.Model):
+    """A day or days when the whole administration is closed (bridge day), inclusive dates.
+
+    No department works then, so these days do not count as working days for deadlines.
+    """
+
+    start_date = models.DateField(_("du"))
+    end_date = models.DateField(_("au"))
+    reason = models.CharField(_("motif"), max_length=200)
+
+    class Meta:
+        ordering = ["start_date"]
+        verbose_name = _("fermeture de l'administration")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_date__lte=models.F("end_date")),
+                name="city_closure_start_before_end",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start_date}–{self.end_date} {self.reason}"
+
+
 class Agent(models.Model):
     """An agent's profile: role, sites where they work and departments they belong to."""
 

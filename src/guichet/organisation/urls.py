@@ -14,6 +14,12 @@ urlpatterns = [
         views.closure_delete,
         name="closure_delete",
     ),
+    path("fermetures/", views.city_closures, name="city_closures"),
+    path(
+        "fermetures/<int:closure_id>/supprimer/",
+        views.city_closure_delete,
+        name="city_closure_delete",
+    ),
     path("services/", views.department_list, name="department_list"),
     path("services/nouveau/", views.department_create, name="department_create"),
     path("services/<slug:slug>/", views.department_edit, name="department_edit"),

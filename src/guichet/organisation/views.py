@@ -1,7 +1,8 @@
-"""The administration area: sites (with hours and closures), departments and agents."""
+"""The administration area: sites (with hours and closures), city closures, departments, agents."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -17,6 +19,7 @@ from django.views.decorators.http import require_POST
 from guichet.organisation import actions
 from guichet.organisation.access import (
     get_agent_for_admin,
+    get_city_closure_for_admin,
     get_closure_for_admin,
     get_department_for_admin,
     get_site_for_admin,
@@ -25,12 +28,20 @@ from guichet.organisation.access import (
 from guichet.organisation.choices import Role
 from guichet.organisation.forms import (
     AgentForm,
+    CityClosureForm,
     ClosureForm,
     DepartmentForm,
     SiteForm,
     opening_hours_formset,
 )
-from guichet.organisation.models import Agent, Department, OrganisationChange, Site
+from guichet.organisation.models import (
+    Agent,
+    CityClosure,
+    Department,
+    OrganisationChange,
+    Site,
+)
+from guichet.organisation.working_days import french_public_holidays
 
 
 def _render(
@@ -157,6 +168,49 @@ def closure_delete(request: HttpRequest, slug: str, closure_id: int) -> HttpResp
     actions.remove_site_closure(closure, actor=admin.user)
     messages.success(request, _("La fermeture exceptionnelle a été supprimée."))
     return redirect("organisation:site_closures", slug=slug)
+
+
+# Closures of the whole administration -------------------------------------------------------
+
+
+@login_required
+def city_closures(request: HttpRequest) -> HttpResponse:
+    admin = require_admin(request.user)
+    form = CityClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        actions.add_city_closure(actor=admin.user, **form.cleaned_data)
+        messages.success(request, _("La fermeture de l'administration a été ajoutée."))
+        return redirect("organisation:city_closures")
+    return _render(
+        request,
+        "city_closures.html",
+        "city_closures",
+        {
+            "form": form,
+            "closures": CityClosure.objects.all(),
+            "holidays": _holidays_of_this_year_and_next(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _holidays_of_this_year_and_next() -> list[tuple[datetime.date, str]]:
+    year = timezone.localdate().year
+    return [
+        (day, name)
+        for each_year in (year, year + 1)
+        for day, name in french_public_holidays(each_year).items()
+    ]
+
+
+@login_required
+@require_POST
+def city_closure_delete(request: HttpRequest, closure_id: int) -> HttpResponse:
+    closure = get_city_closure_for_admin(request.user, closure_id)
+    admin = require_admin(request.user)
+    actions.remove_city_closure(closure, actor=admin.user)
+    messages.success(request, _("La fermeture de l'administration a été supprimée."))
+    return redirect("organisation:city_closures")
 
 
 # Departments ---------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.shortcuts import redirect, render
 
 from guichet.catalogue.models import LifeEvent
 from guichet.organisation.access import get_agent
-from guichet.portal.forms import LoginForm
+from guichet.portal.accounts.views import LoginOptionsMixin
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,13 +15,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def home_redirect(request: HttpRequest) -> HttpResponse:
-    """Send agents to their console and residents to the portal after login."""
+    """Send agents to their console and residents to their space after login."""
     if get_agent(request.user) is not None:
         return redirect("backoffice:home")
-    return redirect("portal:home")
+    return redirect("portal:my_space")
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(LoginOptionsMixin, auth_views.LoginView):
     template_name = "registration/login.html"
-    authentication_form = LoginForm
     redirect_authenticated_user = True

@@ -126,3 +126,22 @@ def get_document_for(
     if not abilities(user, document.resident)[ability]:
         raise Http404
     return document
+
+
+def own_resident_file(user: object) -> Resident | None:
+    """Return the active file of a logged-in resident (not an agent), or None."""
+    if get_agent(user) is not None or not getattr(user, "is_authenticated", False):
+        return None
+    resident = Resident.objects.filter(user=user, is_active=True).first()  # type: ignore[misc]
+    return resident
+
+
+def get_own_document(user: object, document_uuid: object) -> Document:
+    """Return one of the logged-in resident's own documents, or raise 404."""
+    resident = own_resident_file(user)
+    if resident is None:
+        raise Http404
+    try:
+        return Document.objects.get(uuid=_as_uuid(document_uuid), resident=resident)
+    except Document.DoesNotExist as exc:
+        raise Http404 from exc

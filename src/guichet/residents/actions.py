@@ -150,6 +150,27 @@ def update_resident(
 
 
 @transaction.atomic
+def link_portal_account(
+    resident: Resident, *, user: User, actor: User | None, channel: str
+) -> Resident:
+    """Attach the portal login ``user`` to the resident's file; the history records it."""
+    if resident.user_id == user.pk:
+        return resident
+    changes: dict[str, list[object]] = {"user": [resident.user_id, user.pk]}
+    resident.user = user
+    resident.updated_at = timezone.now()
+    resident.save(update_fields=["user", "updated_at"])
+    ResidentChange.objects.create(
+        resident=resident,
+        kind=ResidentChange.Kind.UPDATED,
+        actor=actor,
+        channel=channel,
+        changes=changes,
+    )
+    return resident
+
+
+@transaction.atomic
 def create_household(
     *,
     name: str,

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from guichet.cases.models import Case
 from guichet.demo.city import AGENTS, DEMO_PASSWORD
 from guichet.demo.management.commands.demo import require_demo_mode
 from guichet.demo.people import DEMO_ID_PREFIX
@@ -42,10 +44,12 @@ class Command(BaseCommand):
         residents = Resident.objects.select_related("user").filter(
             external_id__startswith=DEMO_ID_PREFIX, user__isnull=False
         )
+        # Residents who filed online have an account too, without a password: only the demo
+        # logins (the shared password) are listed.
         rows += [
             (resident.user.username, resident.display_name, _("Usager (portail)"), "")
             for resident in residents
-            if resident.user is not None
+            if resident.user is not None and resident.user.has_usable_password()
         ]
         header = (_("Identifiant"), _("Nom"), _("Rôle"), _("Sites"))
         widths = [max(len(row[i]) for row in [*rows, header]) for i in range(4)]
@@ -65,6 +69,18 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(line.format(*row))
         self.stdout.write("")
+        self.stdout.write(_cases_line())
+        self.stdout.write("")
+
+
+def _cases_line() -> str:
+    """Return "Demandes : N (dont M en retard)" for the demo's requests."""
+    cases = Case.objects.filter(resident__external_id__startswith=DEMO_ID_PREFIX)
+    overdue = cases.open().filter(paused_at__isnull=True, due_date__lt=timezone.localdate()).count()
+    return _("Demandes : %(count)d (dont %(overdue)d en retard)") % {
+        "count": cases.count(),
+        "overdue": overdue,
+    }
 
 
 def _sites(agent: Agent) -> str:
