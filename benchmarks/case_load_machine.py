@@ -43,11 +43,11 @@ def own_seconds() -> float:
     return times.user + times.system
 
 
-def postgres_backend_seconds(database: str) -> float:
-    """Return the CPU time of the PostgreSQL backends connected to ``database``."""
+def postgres_backend_seconds(database: str) -> dict[int, float]:
+    """Return the CPU time of each PostgreSQL backend connected to ``database``, by pid."""
     if not database:
-        return 0.0
-    total = 0.0
+        return {}
+    backends = {}
     marker = f" {database} "
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -57,8 +57,8 @@ def postgres_backend_seconds(database: str) -> float:
         except OSError:
             continue
         if title.startswith("postgres:") and marker in title:
-            total += process_seconds(int(entry.name))
-    return total
+            backends[int(entry.name)] = process_seconds(int(entry.name))
+    return backends
 
 
 @dataclass(frozen=True)
@@ -68,8 +68,15 @@ class CpuSnapshot:
     at: float
     machine: float
     server: float
-    database: float
+    # By backend pid: Django reopens its connections (CONN_MAX_AGE), so backends come and go.
+    database: dict[int, float]
     own: float
+
+    def database_since(self, before: CpuSnapshot) -> float:
+        """Return the backends' CPU time since ``before`` (a backend gone since is not counted)."""
+        return sum(
+            seconds - before.database.get(pid, 0.0) for pid, seconds in self.database.items()
+        )
 
 
 def snapshot(server_seconds: float, database: str) -> CpuSnapshot:
@@ -86,15 +93,11 @@ def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, client_seconds: float) -
     """Return how busy the cores were, and the clients', database's and other jobs' shares (%)."""
     capacity = max((after.at - before.at) * (os.cpu_count() or 1), 1e-9)
     busy = after.machine - before.machine
-    ours = (
-        (after.server - before.server)
-        + (after.database - before.database)
-        + (after.own - before.own)
-        + client_seconds
-    )
+    database = after.database_since(before)
+    ours = (after.server - before.server) + database + (after.own - before.own) + client_seconds
     return {
         "machine_cpu_busy": round(min(100.0, 100 * busy / capacity)),
         "other_jobs_cpu": round(max(0.0, 100 * (busy - ours) / capacity)),
         "clients_cpu": round(100 * client_seconds / capacity),
-        "database_cpu": round(100 * (after.database - before.database) / capacity),
+        "database_cpu": round(100 * database / capacity),
     }

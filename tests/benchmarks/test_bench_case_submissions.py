@@ -104,11 +104,13 @@ def test_errors_are_counted_by_kind_and_a_late_filing_is_not_lost() -> None:
 
 def test_other_jobs_cpu_is_what_the_benchmark_did_not_use() -> None:
     """The machine's busy CPU less the server's, database's, own and clients' is other jobs'."""
-    before = CpuSnapshot(at=100.0, machine=1000.0, server=50.0, database=5.0, own=1.0)
-    after = CpuSnapshot(at=110.0, machine=1016.0, server=58.0, database=7.0, own=1.0)
+    before = CpuSnapshot(at=100.0, machine=1000.0, server=50.0, database={7: 5.0, 8: 1.0}, own=1.0)
+    # Backend 8 closed (its time since is lost), backend 9 opened during the run.
+    after = CpuSnapshot(at=110.0, machine=1016.0, server=58.0, database={7: 6.0, 9: 1.0}, own=1.0)
     shares = cpu_shares(before, after, client_seconds=2.0)
     cores = os.cpu_count() or 1
     assert shares["machine_cpu_busy"] == round(min(100.0, 100 * 16 / (10 * cores)))
+    assert shares["database_cpu"] == round(100 * 2 / (10 * cores))
     assert shares["other_jobs_cpu"] == round(100 * 4 / (10 * cores))
     assert shares["clients_cpu"] == round(100 * 2 / (10 * cores))
 
