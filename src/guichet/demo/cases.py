@@ -1,4 +1,4 @@
-"""Requests (demandes) in the demo city: about 800 cases of the last 90 days, told by the actions.
+"""Requests (demandes) in the demo city: about 500 cases of the last 90 days, told by the actions.
 
 Each case gets a fate first (decided, waiting for the resident, in progress on time, near its due
 date, overdue), then a filing day that gives it that fate, a resident who may file that form,
