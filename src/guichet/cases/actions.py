@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 
 from guichet.cases.choices import REASON_REQUIRED, TRANSITIONS, CaseEventKind, CaseStatus
 from guichet.cases.deadlines import due_date_for, paused_days_until
-from guichet.cases.form_definition import parse_definition
 from guichet.cases.models import (
     Case,
     CaseAttachment,
@@ -32,6 +31,7 @@ from guichet.cases.models import (
     CaseNote,
     FormVersion,
 )
+from guichet.cases.published_forms import definition_of
 from guichet.notifications.actions import notify_resident
 from guichet.notifications.events import ContextValue
 from guichet.organisation.models import Department, Site, User
@@ -240,7 +240,7 @@ def _inform_departments(case: Case, *, actor: User) -> list[Case]:
     """
     if case.form_version is None:
         return []
-    settings = parse_definition(case.form_version.definition).settings
+    settings = definition_of(case.form_version).settings
     slugs = [slug for slug in settings.departments_to_inform(case.data) if slug]
     departments = Department.objects.filter(slug__in=slugs).exclude(pk=case.department_id)
     follow_ups = []

@@ -37,10 +37,10 @@ from guichet.cases.api_serializers import (
 )
 from guichet.cases.choices import DeadlineState
 from guichet.cases.deadlines import deadline_state
-from guichet.cases.form_definition import parse_definition
 from guichet.cases.form_engine import validate_answers
 from guichet.cases.inbox import DeadlineClock
 from guichet.cases.models import Case, CaseEvent, CaseForm, CaseMessage
+from guichet.cases.published_forms import definition_of
 from guichet.catalogue.models import Procedure
 from guichet.organisation.access import get_agent
 from guichet.organisation.choices import Channel
@@ -238,7 +238,7 @@ class CaseListCreateView(generics.GenericAPIView[Case]):
                 {"procedure": [_("Le formulaire de cette démarche n'est pas encore publié.")]}
             )
         cleaned, errors = validate_answers(
-            parse_definition(version.definition), fields["data"], resident=resident
+            definition_of(version), fields["data"], resident=resident
         )
         if errors:
             raise serializers.ValidationError({"data": errors})

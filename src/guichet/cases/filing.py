@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from guichet.cases.form_definition import parse_definition
 from guichet.cases.form_engine import (
     prefill_answers,
     profile_changes,
@@ -18,6 +17,7 @@ from guichet.cases.form_engine import (
 )
 from guichet.cases.form_schema import FormDefinition, Page
 from guichet.cases.models import CaseDraft, FormVersion
+from guichet.cases.published_forms import definition_of as published_definition
 from guichet.residents.models import Resident
 
 # The fields of the resident's file that a form may offer to update (tell us once).
@@ -25,7 +25,7 @@ PROFILE_FIELDS = ("email", "phone", "address", "postal_code", "city")
 
 
 def definition_of(version: FormVersion) -> FormDefinition:
-    return parse_definition(version.definition)
+    return published_definition(version)
 
 
 def prefill(definition: FormDefinition, resident: Resident) -> dict[str, Any]:
