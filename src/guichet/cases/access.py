@@ -165,12 +165,20 @@ def get_case_for_resident(user: object, case_uuid: object) -> Case:
         raise Http404 from None
 
 
+def format_tracking_code(text: str) -> str | None:
+    """Return ``text`` as a tracking code ``ABCD-EFGH-JKLM`` (spaces, dashes and case ignored),
+    or None when it cannot be one (not 12 letters and digits)."""
+    normalized = "".join(ch for ch in text.upper() if ch.isalnum())
+    if len(normalized) != 12:
+        return None
+    return "-".join(normalized[i : i + 4] for i in range(0, 12, 4))
+
+
 def get_case_by_tracking_code(code: str) -> Case:
     """Return the case with this tracking code (spaces, dashes and case ignored), or raise 404."""
-    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
-    if len(normalized) != 12:
+    formatted = format_tracking_code(code)
+    if formatted is None:
         raise Http404
-    formatted = "-".join(normalized[i : i + 4] for i in range(0, 12, 4))
     try:
         return Case.objects.select_related("procedure", "department").get(tracking_code=formatted)
     except Case.DoesNotExist:

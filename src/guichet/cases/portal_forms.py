@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from guichet.cases.access import format_tracking_code
 from guichet.residents.uploads import check_document_file
 
 MAX_ATTACHMENTS = 5
@@ -71,16 +72,15 @@ class TrackingForm(forms.Form):
     )
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"]
-        normalized = "".join(ch for ch in code.upper() if ch.isalnum())
-        if len(normalized) != 12:
+        formatted = format_tracking_code(self.cleaned_data["code"])
+        if formatted is None:
             raise ValidationError(
                 _(
                     "Un code de suivi compte 12 lettres et chiffres. Vérifiez-le sur votre accusé "
                     "de dépôt."
                 )
             )
-        return "-".join(normalized[i : i + 4] for i in range(0, 12, 4))
+        return formatted
 
 
 class ReviewForm(forms.Form):

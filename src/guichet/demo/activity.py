@@ -26,6 +26,7 @@ from guichet.demo.city import AGENT_SPECS, ANNEXES, SITES, DemoCity
 from guichet.demo.people import Population
 from guichet.organisation.choices import Channel, Role, SiteKind
 from guichet.organisation.models import Agent, Department, Site
+from guichet.organisation.working_days import french_public_holidays
 from guichet.residents.models import Resident
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -225,27 +226,6 @@ OUTCOME_NOTES: dict[str, str] = {
 }
 
 
-def easter(year: int) -> datetime.date:
-    """Return Easter Sunday (anonymous Gregorian algorithm)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    m = (32 + 2 * e + 2 * i - h - k) % 7
-    n = (a + 11 * h + 22 * m) // 451
-    month, day = divmod(h + m - 7 * n + 114, 31)
-    return datetime.date(year, month, day + 1)
-
-
-def public_holidays(year: int) -> set[datetime.date]:
-    """Return the French public holidays of ``year`` (metropolitan France)."""
-    sunday = easter(year)
-    fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)]
-    moving = [sunday + datetime.timedelta(days=d) for d in (1, 39, 50)]
-    return {datetime.date(year, m, d) for m, d in fixed} | set(moving)
-
-
 @dataclass
 class _Motive:
     procedure: Procedure | None
@@ -282,7 +262,9 @@ class ContactFactory:
         self.now = timezone.localtime(now or timezone.now(), PARIS)
         today = self.now.date()
         self.days = [today - datetime.timedelta(days=n) for n in range(365)]
-        holidays = public_holidays(today.year) | public_holidays(today.year - 1)
+        holidays = set(french_public_holidays(today.year)) | set(
+            french_public_holidays(today.year - 1)
+        )
         self.holidays = holidays
         weights = []
         for day in self.days:
