@@ -8,25 +8,29 @@ It makes a fresh database (SQLite in a temporary directory by default; with ``--
 the PostgreSQL database it names, created for the run and dropped after it), loads the catalogue
 and the forms, creates an agent with an API token and one family per submission (a parent, a
 child in their household, the two documents the school form requires), and starts ``guichet
-serve`` on a free port of 127.0.0.1 with production settings. Then, for each level of
-concurrency (50, then 200 clients), it measures:
+serve`` on a free port of 127.0.0.1 with production settings, and a Celery worker (Redis queue,
+lowest priority) that delivers the notifications. Then, for each level of concurrency (50, then
+200 clients), it measures:
 
 - the **floor**: ``POST /bench/floor/``, the same stack (gunicorn, middleware, DRF token
-  authentication, JSON) inserting one row (``floor_urls.py``);
+  authentication, JSON) inserting one row (``floor_urls.py``), before and after the submissions;
 - the **submissions**: ``POST /api/v1/cases/`` filing ``inscription-scolaire`` cases with unique
-  submission keys, 5 % of them sent twice at once with the same key (a double click).
+  submission keys, 5 % of them sent twice at once with the same key (a double click);
+- at the first level, the same clients **paced**: each submitting once a second.
 
 After each run it checks the database: every acknowledged key has its case (nothing lost), no
-key has two (no duplicate), every case an answer names exists. It prints a table, writes JSON
-with ``--json``, and judges the issue's targets: submission throughput at least half the
-floor's, p95 under 300 ms at the first level (50 clients), no error, no duplicate, nothing
-lost. It exits with status 1 on a missed target only with ``--strict``. ``--profile`` adds
-where the time of one submission goes (cProfile and its SQL queries).
+key has two (no duplicate), every case an answer names exists, and the worker sent every
+notification. It prints a table, writes JSON with ``--json``, and judges the issue's targets:
+submission throughput at least half the floor's (the mean of its two runs), p95 under 300 ms at
+the first level (50 clients, paced), no error, no duplicate, nothing lost. It exits with status 1
+on a missed target only with ``--strict``. ``--profile`` adds where the time of one submission
+goes (cProfile and its SQL queries); ``--profile-only`` does only that.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -55,6 +59,7 @@ from benchmarks.case_load_machine import (  # noqa: E402
     snapshot,
 )
 from benchmarks.case_load_profile import (  # noqa: E402
+    PLAIN_REQUESTS,
     PROFILE_REQUESTS,
     print_profile,
     profile_requests,
@@ -62,6 +67,8 @@ from benchmarks.case_load_profile import (  # noqa: E402
 from benchmarks.case_load_server import (  # noqa: E402
     NON_PRODUCTION,
     BenchServer,
+    BenchWorker,
+    empty_redis_database,
     production_environment,
 )
 from benchmarks.case_load_setup import (  # noqa: E402
@@ -76,6 +83,10 @@ from benchmarks.case_load_setup import (  # noqa: E402
 
 SUBMIT_PATH = "/api/v1/cases/"
 FLOOR_PATH = "/bench/floor/"
+DEFAULT_BROKER = "redis://127.0.0.1:6379/14"
+DEFAULT_CACHE = "redis://127.0.0.1:6379/13"
+# How long a level waits, after its last answer, for the worker to send every notification.
+DRAIN_SECONDS = 300.0
 RATIO_TARGET = 0.5
 P95_TARGET_MS = 300.0
 
@@ -109,9 +120,36 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--warmup", type=int, default=100, help="unmeasured requests to each endpoint first"
     )
+    parser.add_argument(
+        "--broker-url",
+        default=DEFAULT_BROKER,
+        help="Redis database of the delivery queue, emptied at start (%(default)s); a Celery "
+        "worker delivers the notifications as in production",
+    )
+    parser.add_argument(
+        "--cache-url",
+        default=DEFAULT_CACHE,
+        help="Redis database of Django's cache (REDIS_URL), emptied at start (%(default)s); "
+        "'' keeps each process's memory cache",
+    )
+    parser.add_argument(
+        "--no-broker",
+        action="store_true",
+        help="no queue: deliver each notification inside its request (a broker-less install)",
+    )
+    parser.add_argument(
+        "--pace",
+        type=float,
+        default=1.0,
+        help="at the first level, also run the clients submitting one case each every PACE "
+        "seconds, and judge the p95 target there (%(default)s; 0: judge it at saturation)",
+    )
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--json", type=Path, help="write the results to this JSON file")
     parser.add_argument("--profile", action="store_true", help="profile one submission after")
+    parser.add_argument(
+        "--profile-only", action="store_true", help="only the profile: no server, no load"
+    )
     parser.add_argument("--strict", action="store_true", help="exit with 1 on a missed target")
     args = parser.parse_args(argv)
     args.levels = [int(value) for value in args.clients.split(",") if value.strip()]
@@ -165,7 +203,14 @@ def latency_summary(run: LevelRun) -> dict[str, float]:
 
 
 def measure(
-    server: Any, target: Target, plan: Plan, args: argparse.Namespace, *, floor: bool
+    server: Any,
+    worker: Any,
+    target: Target,
+    plan: Plan,
+    args: argparse.Namespace,
+    *,
+    floor: bool,
+    pace: float = 0.0,
 ) -> dict[str, Any]:
     """Run the clients on ``plan``, then check the database; return the run's figures."""
     from django.db.models import QuerySet
@@ -178,17 +223,21 @@ def measure(
     rows_before = rows.count()
     database = database_name(args.database_url) if args.database_url else ""
     load_before = load_average()
+    worker_before = worker.cpu_seconds() if worker else 0.0
     starts: list[CpuSnapshot] = []
     run = run_clients(
         target,
         plan.per_client,
         processes=args.client_processes,
         max_seconds=args.max_seconds,
+        pace=pace,
         # The CPU counters are read once the client processes have started, not before.
         on_start=lambda: starts.append(snapshot(server.cpu_seconds(), database)),
     )
     after = snapshot(server.cpu_seconds(), database)
+    worker_during = (worker.cpu_seconds() if worker else 0.0) - worker_before
     (before,) = starts
+    delivery = {} if floor else wait_for_delivery(worker)
     keys = list(plan.bodies)
     integrity = check_integrity(
         run.outcomes,
@@ -198,6 +247,7 @@ def measure(
     answered = sum(outcome.ok for outcome in run.outcomes)
     return {
         "endpoint": "floor" if floor else "submissions",
+        "pace_s": pace,
         "clients": len(plan.per_client),
         "requests": len(run.outcomes),
         "seconds": round(run.seconds, 2),
@@ -215,7 +265,9 @@ def measure(
         "server_cpu_ms_per_request": round(
             1000 * (after.server - before.server) / max(len(run.outcomes), 1), 2
         ),
-        **cpu_shares(before, after, run.client_seconds),
+        "worker_cpu_ms_per_request": round(1000 * worker_during / max(len(run.outcomes), 1), 2),
+        **cpu_shares(before, after, run.client_seconds, worker_during),
+        **delivery,
         "load_before": load_before,
         "load_after": load_average(),
         "integrity": integrity.as_dict(),
@@ -225,6 +277,30 @@ def measure(
             for outcome in sorted(run.outcomes, key=lambda outcome: outcome.started)
             if not outcome.ok
         ][:5],
+    }
+
+
+def wait_for_delivery(worker: Any) -> dict[str, Any]:
+    """Wait until no notification waits to be sent; return how long it took and what is left.
+
+    With a worker, the queue absorbs the burst and drains after it; without one, every
+    notification was sent inside its request and nothing waits.
+    """
+    from guichet.notifications.choices import NotificationStatus
+    from guichet.notifications.models import Notification
+
+    waiting = Notification.objects.filter(
+        status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING]
+    )
+    started = time.monotonic()
+    while worker is not None and waiting.exists():
+        if time.monotonic() - started > DRAIN_SECONDS:
+            break
+        time.sleep(0.5)
+    return {
+        "delivery_drained_after_s": round(time.monotonic() - started, 1),
+        "notifications_unsent": waiting.count()
+        + Notification.objects.filter(status=NotificationStatus.FAILED).count(),
     }
 
 
@@ -243,7 +319,17 @@ def judge(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
             f"{ratio:.2f} × floor",
             ratio >= RATIO_TARGET,
         )
-        if index == 0:
+        paced = level.get("paced_submissions")
+        if index == 0 and paced:
+            add(
+                f"{clients} clients submitting every {paced['pace_s']:g} s: p95 < 300 ms",
+                f"{paced['p95_ms']} ms ({paced['throughput_rps']} req/s; at saturation "
+                f"{cases['p95_ms']} ms, the floor's {level['floor']['p95_ms']} ms)",
+                paced["p95_ms"] < P95_TARGET_MS,
+            )
+            failures = paced["errors"] + paced["not_sent"] + paced["duplicates"] + paced["lost"]
+            add(f"{clients} paced clients: no error, duplicate or loss", failures, failures == 0)
+        elif index == 0:
             add(
                 f"{clients} clients: p95 < 300 ms",
                 f"{cases['p95_ms']} ms",
@@ -261,7 +347,12 @@ def judge(levels: list[dict[str, Any]]) -> list[dict[str, Any]]:
             inconsistent,
             inconsistent == 0,
         )
-        floor_problems = floor["errors"] + floor["not_sent"] + floor["lost"] + floor["duplicates"]
+        unsent = cases.get("notifications_unsent", 0)
+        add(f"{clients} clients: every receipt notification sent", unsent, unsent == 0)
+        floor_problems = sum(
+            run["errors"] + run["not_sent"] + run["lost"] + run["duplicates"]
+            for run in (floor, level["floor_after"])
+        )
         add(f"{clients} clients: the floor itself ran clean", floor_problems, floor_problems == 0)
     return targets
 
@@ -272,21 +363,24 @@ def print_report(result: dict[str, Any]) -> None:
         print(f"{name:>18}: {value}")
     header = (
         "| clients | endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | max ms | errors "
-        "| lost | dup. | server CPU ms/req | cores busy | clients | database | other jobs "
-        "| load before → after |"
+        "| lost | dup. | server CPU ms/req | worker CPU ms/req | cores busy | clients | database "
+        "| worker | other jobs | load before → after |"
     )
     print()
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for level in result["levels"]:
-        for name in ("floor", "submissions"):
+        for name in ("floor", "submissions", "floor_after", "paced_submissions"):
             run = level[name]
+            if run is None:
+                continue
             print(
                 f"| {run['clients']} | {name} | {run['requests']} | {run['throughput_rps']} "
                 f"| {run['p50_ms']} | {run['p95_ms']} | {run['p99_ms']} | {run['max_ms']} "
                 f"| {run['errors'] + run['not_sent']} | {run['lost']} | {run['duplicates']} "
-                f"| {run['server_cpu_ms_per_request']} | {run['machine_cpu_busy']} % "
-                f"| {run['clients_cpu']} % | {run['database_cpu']} % | {run['other_jobs_cpu']} % "
+                f"| {run['server_cpu_ms_per_request']} | {run['worker_cpu_ms_per_request']} "
+                f"| {run['machine_cpu_busy']} % | {run['clients_cpu']} % | {run['database_cpu']} % "
+                f"| {run['worker_cpu']} % | {run['other_jobs_cpu']} % "
                 f"| {run['load_before']} → {run['load_after']} |"
             )
     print()
@@ -294,12 +388,16 @@ def print_report(result: dict[str, Any]) -> None:
         cases = level["submissions"]
         print(
             f"{level['clients']} clients: submissions {cases['throughput_rps']} req/s "
-            f"({cases['filed_per_s']} cases filed/s) = {level['ratio']:.2f} × floor; "
+            f"({cases['filed_per_s']} cases filed/s) = {level['ratio']:.2f} × floor "
+            f"(mean of {level['floor']['throughput_rps']} before and "
+            f"{level['floor_after']['throughput_rps']} after: {level['floor_mean_rps']} req/s); "
             f"double clicks {cases['double_clicks_consistent']}/{cases['double_clicks']} answered "
-            "with the same case"
+            "with the same case; notifications all sent "
+            f"{cases['delivery_drained_after_s']} s after the last answer "
+            f"({cases['notifications_unsent']} unsent)"
         )
-        for name in ("floor", "submissions"):
-            for line in level[name]["first_errors"]:
+        for name in ("floor", "submissions", "floor_after", "paced_submissions"):
+            for line in (level[name] or {}).get("first_errors", []):
                 print(f"  {name} error: {line}")
     print(f"server log: {result['server_log_problems']}")
     print()
@@ -307,7 +405,9 @@ def print_report(result: dict[str, Any]) -> None:
         print(f"{target['result']}  {target['target']}: {target['value']}")
 
 
-def run_levels(args: argparse.Namespace, server: Any, fixture: Any) -> list[dict[str, Any]]:
+def run_levels(
+    args: argparse.Namespace, server: Any, worker: Any, fixture: Any
+) -> list[dict[str, Any]]:
     """Warm the server up, then measure the floor and the submissions at each level."""
     rng = random.Random(args.seed)
     families = fixture.families
@@ -324,17 +424,42 @@ def run_levels(args: argparse.Namespace, server: Any, fixture: Any) -> list[dict
     for clients in args.levels:
         share = families[offset : offset + args.submissions]
         offset += args.submissions
+        # The floor runs before and after the submissions, and the ratio takes their mean: the
+        # machine's speed drifts (a shared host), and this way both sides see the same drift.
         floor_plan = build_plan(share, clients, rng, 0.0, floor=True)
-        floor = measure(server, floor_target, floor_plan, args, floor=True)
+        floor = measure(server, worker, floor_target, floor_plan, args, floor=True)
         print(f"{clients} clients, floor: {floor['throughput_rps']} req/s", flush=True)
         plan = build_plan(share, clients, rng, args.retry_share, floor=False)
-        cases = measure(server, submit_target, plan, args, floor=False)
+        cases = measure(server, worker, submit_target, plan, args, floor=False)
         print(f"{clients} clients, submissions: {cases['throughput_rps']} req/s", flush=True)
-        ratio = (
-            cases["throughput_rps"] / floor["throughput_rps"] if floor["throughput_rps"] else 0.0
-        )
+        floor_plan = build_plan(share, clients, rng, 0.0, floor=True)
+        floor_after = measure(server, worker, floor_target, floor_plan, args, floor=True)
+        print(f"{clients} clients, floor again: {floor_after['throughput_rps']} req/s", flush=True)
+        paced = None
+        if args.pace and clients == args.levels[0]:
+            # The same clients submitting now and then (one each every ``pace`` seconds): the
+            # latency parents see while the registrations pour in, below saturation.
+            paced_share = families[offset : offset + args.submissions]
+            offset += args.submissions
+            plan = build_plan(paced_share, clients, rng, args.retry_share, floor=False)
+            paced = measure(server, worker, submit_target, plan, args, floor=False, pace=args.pace)
+            print(
+                f"{clients} clients, one submission each every {args.pace:g} s: p95 "
+                f"{paced['p95_ms']} ms",
+                flush=True,
+            )
+        floor_rps = (floor["throughput_rps"] + floor_after["throughput_rps"]) / 2
+        ratio = cases["throughput_rps"] / floor_rps if floor_rps else 0.0
         levels.append(
-            {"clients": clients, "floor": floor, "submissions": cases, "ratio": round(ratio, 3)}
+            {
+                "clients": clients,
+                "floor": floor,
+                "submissions": cases,
+                "floor_after": floor_after,
+                "paced_submissions": paced,
+                "floor_mean_rps": round(floor_rps, 1),
+                "ratio": round(ratio, 3),
+            }
         )
     return levels
 
@@ -342,7 +467,7 @@ def run_levels(args: argparse.Namespace, server: Any, fixture: Any) -> list[dict
 def profile(fixture: Any, args: argparse.Namespace) -> dict[str, Any]:
     """Profile the floor and a submission in this process, on families no run has used."""
     rng = random.Random(args.seed + 1)
-    spare = fixture.families[-PROFILE_REQUESTS - 2 :]
+    spare = fixture.families[-(PROFILE_REQUESTS + PLAIN_REQUESTS + 2) :]
     result: dict[str, Any] = {}
     for name, path in (("floor", FLOOR_PATH), ("submission", SUBMIT_PATH)):
         bodies = list(build_plan(spare, 1, rng, 0.0, floor=name == "floor").bodies.values())
@@ -370,13 +495,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         create_postgres_database(args.database_url, replace=args.replace_database)
     run_dir = Path(tempfile.mkdtemp(prefix="guichet-bench-cases-"))
     (run_dir / "static").mkdir()
-    env = production_environment(dict(os.environ), data_dir=run_dir, database_url=args.database_url)
+    broker_url = "" if args.no_broker else args.broker_url
+    env = production_environment(
+        dict(os.environ),
+        data_dir=run_dir,
+        database_url=args.database_url,
+        broker_url=broker_url,
+        cache_url=args.cache_url,
+    )
+    if args.cache_url:
+        empty_redis_database(args.cache_url)
     for name in (*NON_PRODUCTION, "DATABASE_URL"):
         os.environ.pop(name, None)
     os.environ.update(env)
     # The profile files cases for families of their own, after the measured runs.
-    extra = PROFILE_REQUESTS + 2 if args.profile else 0
-    families = args.warmup + args.submissions * len(args.levels) + extra
+    extra = PROFILE_REQUESTS + PLAIN_REQUESTS + 2 if args.profile or args.profile_only else 0
+    families = extra
+    if not args.profile_only:
+        families += args.warmup + args.submissions * (len(args.levels) + (1 if args.pace else 0))
     started = time.monotonic()
     try:
         import django
@@ -389,10 +525,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"database ready in {time.monotonic() - started:.1f} s ({families} families)",
             flush=True,
         )
+        if args.profile_only:
+            profiled = profile(fixture, args)
+            if args.json:
+                args.json.write_text(json.dumps({"profile": profiled}, indent=2))
+            connections.close_all()
+            return 0
         log_path = run_dir / "server.log"
         server = BenchServer(env, workers=args.workers, threads=args.threads, log_path=log_path)
-        with server:
-            levels = run_levels(args, server, fixture)
+        worker = None
+        if broker_url:
+            empty_redis_database(broker_url)
+            worker = BenchWorker(env, log_path=run_dir / "worker.log")
+        with server, worker or contextlib.nullcontext():
+            levels = run_levels(args, server, worker, fixture)
         facts: dict[str, Any] = machine_facts()
         facts.update(
             {
@@ -400,15 +546,24 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "database": database_facts(),
                 "server": f"guichet serve, {args.workers} gunicorn workers × {args.threads} "
                 "threads (gthread)",
+                "cache": f"Redis {args.cache_url}" if args.cache_url else "each process's memory",
+                "delivery": (
+                    f"Celery worker (solo pool, nice 19), Redis queue {broker_url}"
+                    if broker_url
+                    else "inside each request (no broker)"
+                ),
                 "clients": f"{args.client_processes} processes, keep-alive http.client",
                 "submissions_per_level": str(args.submissions),
                 "platform": platform.platform(),
             }
         )
+        problems = server.log_problems()
+        if worker is not None:
+            problems["worker_traceback"] = worker.log_problems()
         result: dict[str, Any] = {
             "machine": facts,
             "levels": levels,
-            "server_log_problems": server.log_problems(),
+            "server_log_problems": problems,
         }
         result["targets"] = judge(levels)
         print()

@@ -7,6 +7,13 @@ its answer. A request planned as a retry is sent twice with the same key at the 
 two connections (a parent's double click): the server must answer both with the same case.
 Nothing here imports Django: the clients only speak HTTP.
 
+With ``pace`` (seconds), each client starts a request every ``pace`` seconds instead of right
+after the previous answer (the clients' first requests spread over the first interval): an
+arrival rate of clients/pace requests per second, as users who each submit now and then rather
+than a crowd resending at once. A request sent late because the previous answer came late is
+timed from when it was due, so a slow server is not hidden by fewer requests (no coordinated
+omission).
+
 The work is bounded: a fixed list of requests per client, a timeout per request, and a deadline
 after which clients stop sending (what is left is reported as not sent).
 """
@@ -111,9 +118,13 @@ class _Client:
     as an error, never sent again: a client that resends hides what the server did.
     """
 
-    def __init__(self, target: Target, plan: Sequence[PlannedRequest]) -> None:
+    def __init__(
+        self, target: Target, plan: Sequence[PlannedRequest], pace: float = 0.0, offset: float = 0.0
+    ) -> None:
         self.target = target
         self.plan = plan
+        self.pace = pace
+        self.offset = offset
         self.headers = target.headers()
         self.outcomes: list[Outcome] = []
         self.not_sent = 0
@@ -166,10 +177,12 @@ class _Client:
             copy=copy,
         )
 
-    def _exchange(self, item: PlannedRequest) -> None:
+    def _exchange(self, item: PlannedRequest, due: float | None = None) -> None:
         started = time.monotonic()
         try:
             started = self._send(item, 0)
+            if due is not None:
+                started = min(started, due)
         except (OSError, http.client.HTTPException) as exc:
             self.outcomes.append(self._failed(item, 0, started, exc, "first"))
             return
@@ -192,25 +205,32 @@ class _Client:
         self._renew(1)
 
     def run(self, deadline: float) -> None:
+        due = time.monotonic() + self.offset
         for index, item in enumerate(self.plan):
+            if self.pace:
+                wait = due - time.monotonic()
+                if wait > 0:
+                    time.sleep(wait)
             if time.monotonic() >= deadline:
                 self.not_sent = len(self.plan) - index
                 break
-            self._exchange(item)
+            self._exchange(item, due if self.pace else None)
+            due += self.pace
         for connection in self.connections:
             connection.close()
 
 
 def _process_main(
     target: Target,
-    plans: list[list[PlannedRequest]],
+    plans: list[tuple[list[PlannedRequest], float]],
     max_seconds: float,
+    pace: float,
     ready: Any,
     go: Any,
     results: Any,
 ) -> None:
     """Run some clients in this process; put (outcomes, not sent, CPU seconds) on ``results``."""
-    clients = [_Client(target, plan) for plan in plans]
+    clients = [_Client(target, plan, pace, offset) for plan, offset in plans]
     ready.put(len(clients))
     go.wait()
     cpu = os.times()
@@ -233,6 +253,7 @@ def run_clients(
     processes: int = 2,
     max_seconds: float = 300.0,
     on_start: Callable[[], object] | None = None,
+    pace: float = 0.0,
 ) -> LevelRun:
     """Run one client per plan, all at once, spread over ``processes``; return every outcome.
 
@@ -242,13 +263,18 @@ def run_clients(
     """
     context = multiprocessing.get_context("spawn")
     processes = max(1, min(processes, len(plans)))
-    groups = [plans[index::processes] for index in range(processes)]
+    # Paced clients start spread over the first interval, each at its own offset.
+    offsets = [pace * index / len(plans) for index in range(len(plans))]
+    with_offsets = list(zip(plans, offsets, strict=True))
+    groups = [with_offsets[index::processes] for index in range(processes)]
     ready = context.Queue()
     results = context.Queue()
     go = context.Event()
     workers = [
         context.Process(
-            target=_process_main, args=(target, group, max_seconds, ready, go, results), daemon=True
+            target=_process_main,
+            args=(target, group, max_seconds, pace, ready, go, results),
+            daemon=True,
         )
         for group in groups
     ]

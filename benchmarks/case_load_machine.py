@@ -89,13 +89,23 @@ def snapshot(server_seconds: float, database: str) -> CpuSnapshot:
     )
 
 
-def cpu_shares(before: CpuSnapshot, after: CpuSnapshot, client_seconds: float) -> dict[str, float]:
-    """Return how busy the cores were, and the clients', database's and other jobs' shares (%)."""
+def cpu_shares(
+    before: CpuSnapshot, after: CpuSnapshot, client_seconds: float, worker_seconds: float = 0.0
+) -> dict[str, float]:
+    """Return how busy the cores were, and the clients', database's, delivery worker's and other
+    jobs' shares (%)."""
     capacity = max((after.at - before.at) * (os.cpu_count() or 1), 1e-9)
     busy = after.machine - before.machine
     database = after.database_since(before)
-    ours = (after.server - before.server) + database + (after.own - before.own) + client_seconds
+    ours = (
+        (after.server - before.server)
+        + database
+        + (after.own - before.own)
+        + client_seconds
+        + worker_seconds
+    )
     return {
+        "worker_cpu": round(100 * worker_seconds / capacity),
         "machine_cpu_busy": round(min(100.0, 100 * busy / capacity)),
         "other_jobs_cpu": round(max(0.0, 100 * (busy - ours) / capacity)),
         "clients_cpu": round(100 * client_seconds / capacity),

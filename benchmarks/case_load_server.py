@@ -30,11 +30,23 @@ NON_PRODUCTION = ("GUICHET_TESTING", "GUICHET_DEMO", "DEBUG", "DJANGO_SETTINGS_M
 
 
 def production_environment(
-    base: dict[str, str], *, data_dir: Path, database_url: str | None
+    base: dict[str, str],
+    *,
+    data_dir: Path,
+    database_url: str | None,
+    broker_url: str = "",
+    cache_url: str = "",
 ) -> dict[str, str]:
-    """Return the environment of the benchmark's processes: production settings, the run's data."""
+    """Return the environment of the benchmark's processes: production settings, the run's data
+    (and the run's delivery queue: without one, notifications are sent inside the requests; and
+    its shared cache: without one, each process has its own)."""
     env = {name: value for name, value in base.items() if name not in NON_PRODUCTION}
-    env.pop("DATABASE_URL", None)
+    for name in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL"):
+        env.pop(name, None)
+    if broker_url:
+        env["CELERY_BROKER_URL"] = broker_url
+    if cache_url:
+        env["REDIS_URL"] = cache_url
     if database_url:
         env["DATABASE_URL"] = database_url
     env.update(
@@ -74,7 +86,32 @@ def _children(pid: int) -> list[int]:
     return [int(child) for child in text.split()]
 
 
-class BenchServer:
+class _Child:
+    """A process of the run in its own process group (``process``), stopped with it."""
+
+    process: subprocess.Popen[bytes] | None = None
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the process and its children have used so far."""
+        if self.process is None:
+            return 0.0
+        pids = [self.process.pid, *_children(self.process.pid)]
+        return sum(process_seconds(pid) for pid in pids)
+
+    def stop(self) -> None:
+        """Stop the process gracefully, then end its process group if it lingers."""
+        process = self.process
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+class BenchServer(_Child):
     """``guichet serve`` on a free port of 127.0.0.1, started and stopped by the benchmark."""
 
     def __init__(self, env: dict[str, str], *, workers: int, threads: int, log_path: Path) -> None:
@@ -136,25 +173,6 @@ class BenchServer:
             connection.close()
         return True
 
-    def cpu_seconds(self) -> float:
-        """Return the CPU time the server (gunicorn's arbiter and workers) has used so far."""
-        if self.process is None:
-            return 0.0
-        pids = [self.process.pid, *_children(self.process.pid)]
-        return sum(process_seconds(pid) for pid in pids)
-
-    def stop(self) -> None:
-        """Stop gunicorn gracefully, then end its process group if it lingers."""
-        process = self.process
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
     def log_tail(self, lines: int = 40) -> str:
         try:
             text = self.log_path.read_text(encoding="utf-8", errors="replace")
@@ -177,3 +195,70 @@ class BenchServer:
             if "[ERROR]" in line or "[CRITICAL]" in line:
                 counts["error_lines"] += 1
         return counts
+
+
+class BenchWorker(_Child):
+    """``celery -A guichet worker`` delivering the run's notifications, as in production.
+
+    It runs at a lower priority (``nice``) than the server, like a delivery queue that absorbs a
+    burst: the submissions answer first, the emails follow. One process, one task at a time.
+    """
+
+    def __init__(self, env: dict[str, str], *, log_path: Path, niceness: int = 19) -> None:
+        self.env = env
+        self.log_path = log_path
+        self.niceness = niceness
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> BenchWorker:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        celery = Path(sys.executable).with_name("celery")
+        command = [
+            str(celery) if celery.exists() else "celery",
+            "-A",
+            "guichet",
+            "worker",
+            "--pool",
+            "solo",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "--loglevel",
+            "WARNING",
+        ]
+        niceness = self.niceness
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603 - our own environment's celery
+                command,
+                cwd=ROOT,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+                preexec_fn=lambda: os.nice(niceness),
+            )
+
+    def log_problems(self) -> int:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return 0
+        return sum(line.startswith("Traceback") for line in text.splitlines())
+
+
+def empty_redis_database(url: str) -> None:
+    """Empty a Redis database of the run (its own: ``--broker-url``, ``--cache-url``)."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        client.flushdb()
+    finally:
+        client.close()

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from guichet.core.process_cache import forget_all
 from guichet.organisation.choices import Role, SiteKind
 from guichet.organisation.models import Agent, Department, Site, User
 from guichet.residents.models import Resident
@@ -17,6 +18,13 @@ from tests.factories import (
 )
 
 PASSWORD = "motdepasse-test"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_tables() -> None:
+    """Each test reads the closures and templates of its own database (a rolled-back test sends
+    no signal to forget what the previous one kept)."""
+    forget_all()
 
 
 @dataclass

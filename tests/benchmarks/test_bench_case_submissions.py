@@ -103,15 +103,17 @@ def test_errors_are_counted_by_kind_and_a_late_filing_is_not_lost() -> None:
 
 
 def test_other_jobs_cpu_is_what_the_benchmark_did_not_use() -> None:
-    """The machine's busy CPU less the server's, database's, own and clients' is other jobs'."""
+    """The machine's busy CPU less the server's, worker's, database's, own and clients' is other
+    jobs'."""
     before = CpuSnapshot(at=100.0, machine=1000.0, server=50.0, database={7: 5.0, 8: 1.0}, own=1.0)
     # Backend 8 closed (its time since is lost), backend 9 opened during the run.
     after = CpuSnapshot(at=110.0, machine=1016.0, server=58.0, database={7: 6.0, 9: 1.0}, own=1.0)
-    shares = cpu_shares(before, after, client_seconds=2.0)
+    shares = cpu_shares(before, after, client_seconds=2.0, worker_seconds=1.5)
     cores = os.cpu_count() or 1
     assert shares["machine_cpu_busy"] == round(min(100.0, 100 * 16 / (10 * cores)))
     assert shares["database_cpu"] == round(100 * 2 / (10 * cores))
-    assert shares["other_jobs_cpu"] == round(100 * 4 / (10 * cores))
+    assert shares["worker_cpu"] == round(100 * 1.5 / (10 * cores))
+    assert shares["other_jobs_cpu"] == round(100 * 2.5 / (10 * cores))
     assert shares["clients_cpu"] == round(100 * 2 / (10 * cores))
 
 
@@ -127,8 +129,23 @@ def _run(**overrides: Any) -> dict[str, Any]:
         "double_clicks_consistent": 1,
         "double_clicks_inconsistent": 0,
         "p95_ms": 120.0,
+        "throughput_rps": 50.0,
+        "pace_s": 0.0,
+        "notifications_unsent": 0,
     }
     return {**clean, **overrides}
+
+
+def _level(**overrides: Any) -> dict[str, Any]:
+    level = {
+        "clients": 50,
+        "floor": _run(),
+        "submissions": _run(),
+        "floor_after": _run(),
+        "paced_submissions": None,
+        "ratio": 0.6,
+    }
+    return {**level, **overrides}
 
 
 def _verdicts(level: dict[str, Any]) -> dict[str, str]:
@@ -137,36 +154,45 @@ def _verdicts(level: dict[str, Any]) -> dict[str, str]:
 
 def test_targets_pass_on_a_clean_fast_run() -> None:
     """A clean run at more than half the floor's throughput meets every target."""
-    level = {"clients": 50, "floor": _run(), "submissions": _run(), "ratio": 0.6}
-    assert set(_verdicts(level).values()) == {"PASS"}
+    assert set(_verdicts(_level()).values()) == {"PASS"}
+    paced = _level(paced_submissions=_run(pace_s=1.0, p95_ms=90.0), submissions=_run(p95_ms=900))
+    assert set(_verdicts(paced).values()) == {"PASS"}
 
 
 def test_targets_fail_on_lost_duplicate_slow_or_erroneous_runs() -> None:
     """Each missed target is reported as FAIL, with the others still passing."""
-    level = {
-        "clients": 50,
-        "floor": _run(),
-        "submissions": _run(lost=1, duplicates=2, errors=3, p95_ms=450.0),
-        "ratio": 0.3,
-    }
+    level = _level(
+        submissions=_run(lost=1, duplicates=2, errors=3, p95_ms=450.0, notifications_unsent=4),
+        ratio=0.3,
+    )
     verdicts = _verdicts(level)
     assert verdicts["50 clients: zero lost (every reference exists)"] == "FAIL"
     assert verdicts["50 clients: zero duplicates"] == "FAIL"
     assert verdicts["50 clients: zero errors"] == "FAIL"
     assert verdicts["50 clients: p95 < 300 ms"] == "FAIL"
     assert verdicts["50 clients: throughput ≥ 0.5 × floor"] == "FAIL"
+    assert verdicts["50 clients: every receipt notification sent"] == "FAIL"
     assert verdicts["50 clients: a retried key returns the same case"] == "PASS"
     assert verdicts["50 clients: the floor itself ran clean"] == "PASS"
 
 
+def test_p95_is_judged_on_the_paced_run_when_there_is_one() -> None:
+    """Paced clients slower than 300 ms at p95 fail it, however the saturated run did; an error
+    in the paced run or in the second floor run fails too."""
+    level = _level(paced_submissions=_run(pace_s=1.0, p95_ms=310.0, errors=1))
+    verdicts = _verdicts(level)
+    assert verdicts["50 clients submitting every 1 s: p95 < 300 ms"] == "FAIL"
+    assert verdicts["50 paced clients: no error, duplicate or loss"] == "FAIL"
+    assert "50 clients: p95 < 300 ms" not in verdicts
+    assert (
+        _verdicts(_level(floor_after=_run(errors=1)))["50 clients: the floor itself ran clean"]
+        == "FAIL"
+    )
+
+
 def test_retry_answered_with_another_case_fails_its_target() -> None:
     """A double click whose two answers disagree fails the same-case target."""
-    level = {
-        "clients": 50,
-        "floor": _run(),
-        "submissions": _run(double_clicks_consistent=0, double_clicks_inconsistent=1),
-        "ratio": 0.6,
-    }
+    level = _level(submissions=_run(double_clicks_consistent=0, double_clicks_inconsistent=1))
     assert _verdicts(level)["50 clients: a retried key returns the same case"] == "FAIL"
 
 
@@ -178,6 +204,17 @@ def _database_arguments() -> list[str]:
     parts = urlsplit(url)
     own = urlunsplit(parts._replace(path=f"{parts.path}_submissions"))
     return ["--database-url", own, "--replace-database"]
+
+
+def _redis_arguments() -> list[str]:
+    """Redis databases of the run's own (the benchmark empties them), one pair per test worker."""
+    worker = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0) % 4
+    return [
+        "--broker-url",
+        f"redis://127.0.0.1:6379/{4 + worker}",
+        "--cache-url",
+        f"redis://127.0.0.1:6379/{8 + worker}",
+    ]
 
 
 def test_tiny_run_files_every_case_once(tmp_path: Path) -> None:
@@ -200,8 +237,11 @@ def test_tiny_run_files_every_case_once(tmp_path: Path) -> None:
         "2",
         "--client-processes",
         "1",
+        "--pace",
+        "0.5",
         "--json",
         str(output),
+        *_redis_arguments(),
         *_database_arguments(),
     ]
     completed = subprocess.run(  # noqa: S603 - the benchmark script with fixed arguments
@@ -219,6 +259,14 @@ def test_tiny_run_files_every_case_once(tmp_path: Path) -> None:
     assert problems == (0, 0, 0, 0)
     assert (floor["requests"], floor["errors"], floor["lost"], floor["duplicates"]) == (6, 0, 0, 0)
     assert floor["throughput_rps"] > 0 and cases["throughput_rps"] > 0
+    # The Celery worker sent every acknowledgement, of the paced run too.
+    assert cases["notifications_unsent"] == 0
+    paced = level["paced_submissions"]
+    assert paced["integrity"]["keys_acknowledged"] == 6
+    assert (paced["errors"], paced["lost"], paced["duplicates"]) == (0, 0, 0)
+    assert paced["notifications_unsent"] == 0
+    assert level["floor_after"]["requests"] == 6
+    assert result["server_log_problems"]["worker_traceback"] == 0
     verdicts = {target["target"]: target["result"] for target in result["targets"]}
     assert verdicts["3 clients: zero lost (every reference exists)"] == "PASS"
     assert verdicts["3 clients: zero duplicates"] == "PASS"

@@ -22,7 +22,7 @@ from guichet.cases.choices import (
     DeadlineState,
 )
 from guichet.cases.deadlines import deadline_state
-from guichet.cases.models import Case, CaseDraft, CaseEvent, CaseMessage, CaseNote, CaseQuerySet
+from guichet.cases.models import Case, CaseDraft, CaseEvent, CaseMessage, CaseNote
 from guichet.notifications.models import Notification
 from guichet.organisation.choices import Channel
 from tests.cases.backoffice_fixtures import file
@@ -50,6 +50,20 @@ def test_filing_records_the_case_its_history_and_the_acknowledgement(school_form
     notice = Notification.objects.get(dedupe_key=f"case:{case.uuid}:received")
     assert notice.event == "case_received"
     assert notice.recipient == "helene@example.org"
+
+
+def test_receipt_goes_to_the_address_the_resident_just_gave(school_form, resident):
+    """A new email copied to the file with the filing (tell us once) receives the receipt."""
+    case = actions.file_case(
+        case_form=school_form,
+        resident=resident,
+        data={"objet": "A"},
+        actor=resident.user,
+        channel=Channel.WEB,
+        profile_updates={"email": "helene.nouvelle@example.org"},
+    ).case
+    notice = Notification.objects.get(dedupe_key=f"case:{case.uuid}:received")
+    assert notice.recipient == "helene.nouvelle@example.org"
 
 
 def test_filing_without_automatic_acknowledgement_sends_nothing(school_form, resident):
@@ -103,8 +117,9 @@ def test_same_submission_key_files_once(school_form, resident):
     assert Notification.objects.filter(event="case_received").count() == 1
 
 
-def test_concurrent_duplicate_key_returns_the_winner(school_form, resident, monkeypatch):
-    """Two submissions racing past the key check: the loser gets the winner's case."""
+def test_refused_duplicate_leaves_nothing_of_the_loser(school_form, resident):
+    """The key is checked by the insert: the loser's whole filing is rolled back, history,
+    message and the file update it asked for included, and it answers with the winner."""
     key = uuid.uuid4()
     winner = actions.file_case(
         case_form=school_form,
@@ -114,15 +129,6 @@ def test_concurrent_duplicate_key_returns_the_winner(school_form, resident, monk
         channel=Channel.WEB,
         submission_key=key,
     ).case
-    real_first = CaseQuerySet.first
-    calls = {"count": 0}
-
-    def first_missing_once(queryset):  # type: ignore[no-untyped-def]
-        # The loser's check ran before the winner committed: it saw nothing.
-        calls["count"] += 1
-        return None if calls["count"] == 1 else real_first(queryset)
-
-    monkeypatch.setattr(CaseQuerySet, "first", first_missing_once)
     loser = actions.file_case(
         case_form=school_form,
         resident=resident,
@@ -130,11 +136,15 @@ def test_concurrent_duplicate_key_returns_the_winner(school_form, resident, monk
         actor=resident.user,
         channel=Channel.WEB,
         submission_key=key,
+        profile_updates={"phone": "0601020304"},
     )
     assert not loser.created
     assert loser.case.pk == winner.pk
     assert Case.objects.count() == 1
     assert CaseEvent.objects.filter(kind=CaseEventKind.SUBMITTED).count() == 1
+    assert Notification.objects.count() == 1
+    resident.refresh_from_db()
+    assert resident.phone != "+33601020304"
 
 
 @pytest.mark.django_db(transaction=True)
@@ -148,10 +158,10 @@ def test_truly_concurrent_filings_with_one_key_make_one_case(school_form, reside
     both_inside = threading.Barrier(2, timeout=10)
     real_file_case = actions._file_case
 
-    def file_together(**kwargs):  # type: ignore[no-untyped-def]
-        # Both transactions are open and past the key check before either inserts.
+    def file_together(*args, **kwargs):  # type: ignore[no-untyped-def]
+        # Both transactions are open before either inserts.
         both_inside.wait()
-        return real_file_case(**kwargs)
+        return real_file_case(*args, **kwargs)
 
     monkeypatch.setattr(actions, "_file_case", file_together)
     results: list[actions.Filing] = []

@@ -59,7 +59,8 @@ def test_who_may_file_for_a_resident(api, persona, resident, population_form):
 def test_agent_files_on_behalf_with_channel_site_and_actor(
     api, resident, reception_agent, city, population_form
 ):
-    """The case records the agent, the channel and the site; the answer is the whole case."""
+    """The case records the agent, the channel and the site; the answer is the case as filed
+    (its history is read with GET, at the Location given)."""
     response = api("reception_agent").post(LIST, payload(resident, channel="phone"), format="json")
     assert response.status_code == 201
     body = response.json()
@@ -77,8 +78,14 @@ def test_agent_files_on_behalf_with_channel_site_and_actor(
     assert body["filed_on_behalf"] is True
     assert body["already_filed"] is False
     assert body["data"] == ANSWERS
-    assert body["events"][0]["kind"] == CaseEventKind.SUBMITTED
-    assert body["events"][0]["actor"]["username"] == "alice"
+    assert "events" not in body
+    detail = api("reception_agent").get(response["Location"]).json()
+    assert detail["events"][0]["kind"] == CaseEventKind.SUBMITTED
+    assert detail["events"][0]["actor"]["username"] == "alice"
+    # Built from the case just written, the answer says what reading it back says.
+    assert {key: detail[key] for key in body if key != "already_filed"} == {
+        key: value for key, value in body.items() if key != "already_filed"
+    }
     assert case.filed_by == reception_agent.user
     assert case.channel == "phone"
     assert case.site == city.annex
@@ -452,3 +459,35 @@ def test_session_without_resident_file_or_agent_profile_gets_404(resident, popul
     client.force_login(UserFactory(username="nobody"))
     assert client.post(LIST, payload(resident), format="json").status_code == 404
     assert client.get(LIST).status_code == 404
+
+
+@pytest.mark.parametrize("for_resident", [False, True])
+@pytest.mark.parametrize("already_filed", [False, True])
+def test_filed_body_says_what_the_documented_serializer_says(
+    for_resident, already_filed, city, education_agent
+):
+    """The hot path's answer is built without the serializer, and must match it field by field:
+    with and without a site, an assignee, a due date, a closing date, for agents and residents."""
+    from django.utils import timezone
+
+    from guichet.cases.api_serializers import CaseFiledSerializer, filed_body
+    from tests.factories import CaseFactory
+
+    plain = CaseFactory(site=None, due_date=None)
+    full = CaseFactory(
+        site=city.annex,
+        assignee=education_agent.user,
+        closed_at=timezone.now(),
+        data={"objet": "Fenêtre <cassée> & \u00e9t\u00e9"},
+    )
+    for case in (plain, full):
+        context = {
+            "for_resident": for_resident,
+            "deadline_states": {case.pk: "on_time"},
+            "already_filed": already_filed,
+        }
+        expected = json.loads(json.dumps(CaseFiledSerializer(case, context=context).data))
+        built = filed_body(
+            case, for_resident=for_resident, deadline_state="on_time", already_filed=already_filed
+        )
+        assert json.loads(json.dumps(built)) == expected

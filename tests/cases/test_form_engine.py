@@ -232,6 +232,24 @@ def test_household_member_must_belong_to_the_residents_households(
     assert refused(form, resident, str(family.spouse.uuid))
 
 
+def test_a_member_of_two_households_counts_with_each_relation(
+    resident: Resident, other_resident: Resident
+) -> None:
+    """Someone listed in two of the resident's households (a child in one, "other" in the
+    other one) is offered by a field for children: one of the relations fits."""
+    from tests.factories import HouseholdFactory, HouseholdMemberFactory
+
+    family = make_family(resident, other_resident)
+    second = HouseholdFactory(name="Aaa, foyer listé en premier")
+    HouseholdMemberFactory(household=second, resident=resident, relation="head")
+    HouseholdMemberFactory(household=second, resident=family.child, relation="other")
+    form = one_field("enfant", "household_member", relations=["child"])
+    assert accepted(form, resident, str(family.child.uuid)) == str(family.child.uuid)
+    form = one_field("proche", "household_member", relations=["other"])
+    assert accepted(form, resident, str(family.child.uuid)) == str(family.child.uuid)
+    assert refused(form, resident, str(family.spouse.uuid))
+
+
 def test_unknown_keys_are_dropped(resident: Resident) -> None:
     """Keys that are no field of the form never reach the case."""
     cleaned, errors = check(one_field("nom"), resident, nom="Dupont", is_admin=True)

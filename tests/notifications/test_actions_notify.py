@@ -1,6 +1,7 @@
 """Queueing messages: channel choice, language, idempotency, delivery after the commit."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -79,19 +80,33 @@ def test_channel_follows_preference_consent_and_addresses(
         assert notification.status == NotificationStatus.PENDING
 
 
-def test_email_row_holds_the_rendered_message(templates: None) -> None:
-    """The row stores subject, text and HTML rendered with the context and the city's name."""
+def test_email_row_holds_the_rendered_message(
+    templates: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The row stores subject and text rendered with the context and the city's name; the
+    email sent has the HTML version too."""
     resident = make_resident(email="helene@example.org")
-    (notification,) = notify(resident, tracking_code="K7M2P9QX")
+    with django_capture_on_commit_callbacks(execute=True):
+        (notification,) = notify(resident, tracking_code="K7M2P9QX")
     assert notification.event == "case_received"
     assert notification.language == "fr"
     assert notification.subject == "Votre demande DEM-2025-00042 a bien été reçue"
     assert notification.body_text.startswith("Bonjour Hélène Dupont,\n\nNous avons bien reçu")
     assert "Votre code de suivi : K7M2P9QX" in notification.body_text
     assert "Ville de Créteil" in notification.body_text
-    assert '<a href="https://guichet.example.fr/suivi/K7M2P9QX">' in notification.body_html
+    # The HTML is laid out from the text when the email is sent.
+    assert notification.body_html == ""
+    (sent,) = [email for email in mail.outbox if email.to == ["helene@example.org"]]
+    html, mimetype = sent.alternatives[0]
+    assert mimetype == "text/html"
+    assert '<a href="https://guichet.example.fr/suivi/K7M2P9QX">' in html
+    assert "Votre code de suivi : K7M2P9QX" in html
     assert notification.related_label == "DEM-2025-00042"
-    assert notification.changes.get().status == NotificationStatus.PENDING
+    assert list(notification.changes.order_by("id").values_list("status", flat=True)) == [
+        NotificationStatus.PENDING,
+        NotificationStatus.SENDING,
+        NotificationStatus.SENT,
+    ]
 
 
 def test_english_speaker_gets_the_english_template(templates: None) -> None:

@@ -184,3 +184,23 @@ def test_shipped_sms_fit_in_one_plain_sms() -> None:
             continue
         size = sms_size(render_message(text, example_context(event)).text)
         assert size.parts == 1 and not size.unicode, (event, size)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Bonjour Hélène, votre demande 2026-K7M3QP est bien reçue.",
+        "Suivez-la sur https://guichet.ville.example/suivi/ABCD-EFGH-JKMN.",
+        "Écrivez à accueil@ville.example ou sur www.ville.example.",
+        "Voir ville.org, mairie.COM/horaires et service-public.gouv.fr",
+        "<script>alert('x')</script> & « guillemets » 'apostrophes'",
+        "Code : ABCD-EFGH-JKMN ; date : 02/12/2026 ; montant 12,50 €",
+        "ftp://old.example et mailto:moi@ville.example",
+        "",
+    ],
+)
+def test_lines_without_links_skip_urlize_with_the_same_result(line: str) -> None:
+    """Only lines that may hold a link go through urlize; the others are escaped alike."""
+    from django.utils.html import urlize
+
+    assert str(text_to_html(line)) == "<p>" + urlize(line, autoescape=True) + "</p>"

@@ -1,9 +1,13 @@
 import datetime
+import time
 
 import pytest
 from django.db import IntegrityError
 from pytest_django.fixtures import DjangoAssertNumQueries, Settings
 
+from guichet.core import process_cache
+from guichet.organisation import working_days
+from guichet.organisation.actions import add_city_closure, remove_city_closure
 from guichet.organisation.models import CityClosure
 from guichet.organisation.working_days import (
     WorkingCalendar,
@@ -225,13 +229,13 @@ def test_closure_across_years() -> None:
 def test_one_query_whatever_the_delay(
     django_assert_num_queries: DjangoAssertNumQueries, days: int
 ) -> None:
-    """Closures are loaded once for the whole span, even for 400 working days."""
+    """Closures are read once for the whole span, even for 400 working days, then kept."""
     CityClosure.objects.create(
         start_date=date(2026, 5, 15), end_date=date(2026, 5, 15), reason="Pont"
     )
     with django_assert_num_queries(1):
         due = add_working_days(date(2026, 1, 5), days)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(0):
         assert working_days_between(date(2026, 1, 5), due) == days
 
 
@@ -247,7 +251,7 @@ def test_long_delay_spans_more_than_a_year() -> None:
 def test_calendar_answers_beyond_its_range(
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    """Days outside the range given are still right: one more query loads the next stretch."""
+    """Days outside the range given are still right (worked out from the closures held)."""
     CityClosure.objects.create(
         start_date=date(2028, 5, 26), end_date=date(2028, 5, 26), reason="Pont"
     )
@@ -258,7 +262,7 @@ def test_calendar_answers_beyond_its_range(
         calendar = WorkingCalendar(date(2026, 1, 5), date(2026, 1, 31))
         for day in range(5, 32):
             calendar.is_working_day(date(2026, 1, day))
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(0):
         assert not calendar.is_working_day(date(2028, 5, 26))
         assert not calendar.is_working_day(date(2024, 5, 10))
         assert calendar.is_working_day(date(2024, 5, 13))
@@ -271,3 +275,33 @@ def test_closure_end_before_start_is_refused_by_the_database() -> None:
         CityClosure.objects.create(
             start_date=date(2026, 5, 15), end_date=date(2026, 5, 14), reason="Erreur"
         )
+
+
+@pytest.mark.django_db
+def test_closures_are_read_again_after_a_minute(
+    django_assert_num_queries: DjangoAssertNumQueries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A closure another process added counts here within the minute the closures are kept."""
+    add_working_days(date(2026, 5, 13), 1)
+    # Another process adds the bridge day after Ascension: this one sends no signal here.
+    CityClosure.objects.bulk_create(
+        [CityClosure(start_date=date(2026, 5, 15), end_date=date(2026, 5, 15), reason="Pont")]
+    )
+    with django_assert_num_queries(0):
+        assert add_working_days(date(2026, 5, 13), 1) == date(2026, 5, 15)
+    later = time.monotonic() + working_days.closures.ttl + 1
+    monkeypatch.setattr(process_cache.time, "monotonic", lambda: later)
+    with django_assert_num_queries(1):
+        assert add_working_days(date(2026, 5, 13), 1) == date(2026, 5, 18)
+
+
+@pytest.mark.django_db
+def test_a_closure_added_or_removed_here_counts_at_once() -> None:
+    """The process that adds or removes a closure reads them again on its next question."""
+    assert add_working_days(date(2026, 5, 13), 1) == date(2026, 5, 15)
+    closure = add_city_closure(
+        actor=None, start_date=date(2026, 5, 15), end_date=date(2026, 5, 15), reason="Pont"
+    )
+    assert add_working_days(date(2026, 5, 13), 1) == date(2026, 5, 18)
+    remove_city_closure(closure, actor=None)
+    assert add_working_days(date(2026, 5, 13), 1) == date(2026, 5, 15)

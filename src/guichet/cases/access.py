@@ -26,6 +26,7 @@ from django.http import Http404
 
 from guichet.cases.choices import TRANSITIONS, CaseEventKind, CaseStatus
 from guichet.cases.models import Case, CaseDraft, CaseForm, SavedView
+from guichet.cases.published_forms import online_form
 from guichet.organisation.access import department_ids, get_agent
 from guichet.organisation.choices import Role
 from guichet.organisation.models import Agent, User
@@ -206,12 +207,10 @@ def can_file_on_behalf(user: object) -> bool:
 
 def get_online_form(slug: str) -> CaseForm:
     """Return the open online form of a published procedure, or raise 404."""
-    try:
-        return CaseForm.objects.select_related("procedure__department", "routing_department").get(
-            procedure__slug=slug, procedure__is_published=True, is_online=True
-        )
-    except CaseForm.DoesNotExist:
-        raise Http404 from None
+    form = online_form(slug)
+    if form is None:
+        raise Http404
+    return form
 
 
 def get_saved_view(user: object, view_id: object) -> SavedView:

@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,12 @@ from guichet.cases.models import (
     FormVersion,
 )
 from guichet.cases.published_forms import definition_of
-from guichet.notifications.actions import notify_resident
+from guichet.notifications.actions import (
+    PreparedMessage,
+    notify_resident,
+    prepare_resident_message,
+    queue_prepared,
+)
 from guichet.notifications.events import ContextValue
 from guichet.organisation.models import Department, Site, User
 from guichet.residents.actions import update_resident
@@ -42,6 +48,8 @@ from guichet.residents.uploads import sniff_content_type
 # Unambiguous letters and digits (no 0/O, 1/I/L): codes are read aloud on the phone.
 CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 REFERENCE_LENGTH = 6
+# Draws of a reference and tracking code before giving up (a collision is already rare).
+CODE_ATTEMPTS = 5
 
 
 class TransitionNotAllowed(Exception):
@@ -117,24 +125,43 @@ def _notify(case: Case, event: str, key: str, **extra: str) -> None:
     )
 
 
+def _prepare(case: Case, event: str, key: str) -> PreparedMessage | None:
+    """Render a message about a case not stored yet (no earlier message can bear its key)."""
+    return prepare_resident_message(
+        resident=case.resident,
+        event=event,
+        context=notification_context(case),
+        dedupe_key=f"case:{case.uuid}:{key}",
+        related_label=case.reference,
+    )
+
+
 def _event(case: Case, kind: str, *, actor: User | None, channel: str, **fields: Any) -> CaseEvent:
     return CaseEvent.objects.create(case=case, kind=kind, actor=actor, channel=channel, **fields)
 
 
+def _draw_codes(case: Case, year: int) -> None:
+    case.reference = new_reference(year)
+    case.tracking_code = new_tracking_code()
+
+
+def _codes_taken(case: Case) -> bool:
+    """Return whether the reference or tracking code drawn for ``case`` belongs to another."""
+    return Case.objects.filter(
+        Q(reference=case.reference) | Q(tracking_code=case.tracking_code)
+    ).exists()
+
+
 def _insert_case(case: Case, year: int) -> None:
-    """Insert the case, drawing a new reference/tracking code on the rare collision."""
-    for _attempt in range(5):
-        case.reference = new_reference(year)
-        case.tracking_code = new_tracking_code()
+    """Insert a follow-up case, drawing a new reference/tracking code on the rare collision."""
+    for _attempt in range(CODE_ATTEMPTS):
+        _draw_codes(case, year)
         try:
             with transaction.atomic():
                 case.save(force_insert=True)
             return
         except IntegrityError:
-            if (
-                case.submission_key
-                and Case.objects.filter(submission_key=case.submission_key).exists()
-            ):
+            if not _codes_taken(case):
                 raise
             case.pk = None
     raise IntegrityError("could not draw a unique case reference")
@@ -155,35 +182,46 @@ def file_case(
     """File a case with already validated answers; the same ``submission_key`` files it once.
 
     A double click, a browser retry or an API client's retry with the same key returns the case
-    the first call made (``created=False``) instead of filing a second one.
+    the first call made (``created=False``) instead of filing a second one. The unique key
+    decides: a second submission waits for the first one's commit, its insert is refused, and
+    it answers with the case the first one filed. Nothing is read before the insert, so the
+    common case (a new key) costs no extra query.
     """
-    if submission_key is not None:
-        existing = Case.objects.filter(submission_key=submission_key).first()
-        if existing is not None:
-            return Filing(existing, created=False)
-    try:
-        with transaction.atomic():
-            case = _file_case(
-                case_form=case_form,
-                resident=resident,
-                data=data,
-                actor=actor,
-                channel=channel,
-                form_version=form_version or case_form.current_version(),
-                site=site,
-                submission_key=submission_key,
-                profile_updates=profile_updates or {},
-            )
-    except IntegrityError:
-        # Two submissions with the same key raced past the check above: the other one won.
-        existing = Case.objects.filter(submission_key=submission_key).first()
-        if submission_key is None or existing is None:
-            raise
-        return Filing(existing, created=False)
-    return Filing(case, created=True)
+    case = _new_case(
+        case_form=case_form,
+        resident=resident,
+        data=data,
+        actor=actor,
+        channel=channel,
+        form_version=form_version or case_form.current_version(),
+        site=site,
+        submission_key=submission_key,
+    )
+    for _attempt in range(CODE_ATTEMPTS):
+        _draw_codes(case, timezone.localdate(case.submitted_at).year)
+        # The acknowledgement is rendered before the transaction, which stays short (other
+        # filings wait for it on SQLite); after a change of address, inside it, to the new one.
+        message = None
+        if case_form.acknowledge_automatically and not profile_updates:
+            message = _prepare(case, "case_received", "received")
+        try:
+            with transaction.atomic():
+                _file_case(case, case_form, profile_updates or {}, message)
+        except IntegrityError:
+            if submission_key is not None:
+                existing = Case.objects.filter(submission_key=submission_key).first()
+                if existing is not None:
+                    return Filing(existing, created=False)
+            if not _codes_taken(case):
+                raise
+            # The rare reference or tracking code drawn twice: file again with new ones.
+            case.pk = None
+            continue
+        return Filing(case, created=True)
+    raise IntegrityError("could not draw a unique case reference")
 
 
-def _file_case(
+def _new_case(
     *,
     case_form: CaseForm,
     resident: Resident,
@@ -193,7 +231,6 @@ def _file_case(
     form_version: FormVersion | None,
     site: Site | None,
     submission_key: uuid.UUID | None,
-    profile_updates: dict[str, Any],
 ) -> Case:
     now = timezone.now()
     department = case_form.department
@@ -213,23 +250,51 @@ def _file_case(
         updated_at=now,
     )
     case.due_date = due_date_for(case)
-    _insert_case(case, timezone.localdate(now).year)
-    _event(
-        case,
-        CaseEventKind.SUBMITTED,
-        actor=actor,
-        channel=channel,
-        to_status=CaseStatus.SUBMITTED,
-        to_department=department,
-    )
+    return case
+
+
+def _file_case(
+    case: Case,
+    case_form: CaseForm,
+    profile_updates: dict[str, Any],
+    message: PreparedMessage | None,
+) -> None:
+    actor = case.filed_by
+    assert actor is not None
+    # No savepoint: a refused insert (key already used, codes drawn twice) ends the whole
+    # transaction, and ``file_case`` decides what it was.
+    case.save(force_insert=True)
+    events = [
+        CaseEvent(
+            case=case,
+            kind=CaseEventKind.SUBMITTED,
+            actor=actor,
+            channel=case.channel,
+            to_status=CaseStatus.SUBMITTED,
+            to_department=case.department,
+            created_at=case.submitted_at,
+        )
+    ]
+    if case_form.acknowledge_automatically:
+        events.append(
+            CaseEvent(
+                case=case,
+                kind=CaseEventKind.ACKNOWLEDGED,
+                actor=None,
+                channel=case.channel,
+                created_at=case.submitted_at,
+            )
+        )
+    # One statement for both rows (the order of ``id`` keeps them in sequence).
+    CaseEvent.objects.bulk_create(events)
     if profile_updates:
         # Tell us once: what the resident agreed to copy to their file.
-        update_resident(resident, actor=actor, channel=channel, **profile_updates)
+        update_resident(case.resident, actor=actor, channel=case.channel, **profile_updates)
     _inform_departments(case, actor=actor)
-    if case_form.acknowledge_automatically:
-        _event(case, CaseEventKind.ACKNOWLEDGED, actor=None, channel=channel)
+    if message is not None:
+        queue_prepared(message, new_key=True)
+    elif case_form.acknowledge_automatically:
         _notify(case, "case_received", "received")
-    return case
 
 
 def _inform_departments(case: Case, *, actor: User) -> list[Case]:
@@ -242,6 +307,8 @@ def _inform_departments(case: Case, *, actor: User) -> list[Case]:
         return []
     settings = definition_of(case.form_version).settings
     slugs = [slug for slug in settings.departments_to_inform(case.data) if slug]
+    if not slugs:
+        return []
     departments = Department.objects.filter(slug__in=slugs).exclude(pk=case.department_id)
     follow_ups = []
     for department in departments:

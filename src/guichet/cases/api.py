@@ -34,13 +34,14 @@ from guichet.cases.api_serializers import (
     CaseMessageSerializer,
     CaseSerializer,
     TransitionSerializer,
+    filed_body,
 )
 from guichet.cases.choices import DeadlineState
 from guichet.cases.deadlines import deadline_state
 from guichet.cases.form_engine import validate_answers
 from guichet.cases.inbox import DeadlineClock
 from guichet.cases.models import Case, CaseEvent, CaseForm, CaseMessage
-from guichet.cases.published_forms import definition_of
+from guichet.cases.published_forms import current_version, definition_of
 from guichet.catalogue.models import Procedure
 from guichet.organisation.access import get_agent
 from guichet.organisation.choices import Channel
@@ -128,8 +129,7 @@ def _detail(request: Request, case: Case, *, for_resident: bool, **extra: Any) -
         deadline_states={case.pk: deadline_state(case)},
         **extra,
     )
-    serializer_class = CaseFiledSerializer if "already_filed" in extra else CaseDetailSerializer
-    data: dict[str, Any] = serializer_class(case, context=context).data
+    data: dict[str, Any] = CaseDetailSerializer(case, context=context).data
     return data
 
 
@@ -232,7 +232,7 @@ class CaseListCreateView(generics.GenericAPIView[Case]):
             problems.update(exc.detail)  # type: ignore[arg-type]
         if problems:
             raise serializers.ValidationError(problems)
-        version = case_form.current_version()
+        version = current_version(case_form)
         if version is None:
             raise serializers.ValidationError(
                 {"procedure": [_("Le formulaire de cette démarche n'est pas encore publié.")]}
@@ -260,8 +260,13 @@ class CaseListCreateView(generics.GenericAPIView[Case]):
         ):
             reused = _("Cette clé a déjà servi pour une autre demande : utilisez-en une nouvelle.")
             return Response({"detail": reused}, status=status.HTTP_409_CONFLICT)
-        body = _detail(
-            request, _reload(case), for_resident=own is not None, already_filed=not filing.created
+        if not filing.created:
+            case = _reload(case)
+        body = filed_body(
+            case,
+            for_resident=own is not None,
+            deadline_state=deadline_state(case),
+            already_filed=not filing.created,
         )
         if filing.created:
             location = request.build_absolute_uri(reverse("api-case", args=[case.uuid]))

@@ -30,7 +30,7 @@ from guichet.cases.form_fields import (
     partial_page_answers,
 )
 from guichet.cases.form_prefill import (
-    load_resident_file,
+    load_file_references,
     one_line_address,
     prefill_answers,
     profile_changes,
@@ -70,7 +70,7 @@ def validate_answers(
     """
     if not isinstance(answers, Mapping):
         return {}, {"": [_("Les réponses doivent être un objet JSON {clé: réponse}.")]}
-    file = load_resident_file(resident)
+    file = load_file_references(resident, definition)
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for page in definition.pages:

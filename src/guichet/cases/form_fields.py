@@ -137,6 +137,7 @@ class PageForm(forms.Form):
         self.definition = definition
         self.page = page
         self.resident_file = resident_file
+        self.references = resident_file.references()
         self.autocomplete = autocomplete
         self.answers_before = answers_before_page(definition, page, answers)
         self.answers: dict[str, Any] = {}
@@ -345,7 +346,7 @@ class PageForm(forms.Form):
                     value: Any = {"document": NEW_UPLOAD}
                     self.uploads.append(PendingUpload(item.key, upload, item.document_kind))
                 else:
-                    value = check_answer(item, self._raw(item), self.resident_file)
+                    value = check_answer(item, self._raw(item), self.references)
             except ValidationError as error:
                 self._add_answer_error(item, error)
                 if not _only_missing(error):

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet, Value
 from django.utils import timezone
 
 from guichet.cases.form_conditions import visible_answers
@@ -46,6 +46,40 @@ class ResidentFile:
             if not field.relations or member.relation in field.relations
         ]
 
+    def references(self) -> FileReferences:
+        """Return what an answer may reference, from what this file already holds."""
+        return FileReferences(
+            document_kinds={key: document.kind for key, document in self.documents.items()},
+            member_relations={key: {member.relation} for key, member in self.members.items()},
+        )
+
+
+@dataclass(frozen=True)
+class FileReferences:
+    """What answers may reference in a resident's file: the uuids of their valid documents (with
+    their kind) and of the members of their households (with their relation).
+
+    Checking answers needs no more than this, which two narrow queries give
+    (``load_file_references``); showing a form needs the whole ``ResidentFile``.
+    """
+
+    # Valid document uuid -> its kind.
+    document_kinds: dict[str, str]
+    # Household member's resident uuid -> their relations (one per household listing them).
+    member_relations: dict[str, set[str]]
+
+    def document_kind(self, reference: str) -> str | None:
+        """Return the kind of the resident's valid document ``reference``, None if it is not."""
+        return self.document_kinds.get(reference)
+
+    def member_uuids(self, field: Field) -> set[str]:
+        """Return the people a household-member field may name (restricted to its relations)."""
+        return {
+            key
+            for key, relations in self.member_relations.items()
+            if not field.relations or relations & set(field.relations)
+        }
+
 
 def load_resident_file(resident: Resident) -> ResidentFile:
     """Return the resident's valid documents and household members (two queries)."""
@@ -66,6 +100,31 @@ def load_resident_file(resident: Resident) -> ResidentFile:
         documents={str(document.uuid): document for document in documents.order_by("-created_at")},
         members=members,
     )
+
+
+def load_file_references(resident: Resident, definition: FormDefinition) -> FileReferences:
+    """Return what the form's answers may reference, in one narrow query: the resident's valid
+    documents if the form has file fields, their households' members if it has
+    household-member fields."""
+    types = {field.type for field in definition.fields}
+    parts: list[QuerySet[Any]] = []
+    if "file" in types:
+        valid = Q(valid_until__isnull=True) | Q(valid_until__gte=timezone.localdate())
+        documents = Document.objects.filter(valid, resident=resident).order_by()
+        parts.append(documents.values_list(Value("document"), "uuid", "kind"))
+    if "household_member" in types:
+        members = HouseholdMember.objects.filter(household__members__resident=resident).order_by()
+        parts.append(members.values_list(Value("member"), "resident__uuid", "relation"))
+    document_kinds: dict[str, str] = {}
+    member_relations: dict[str, set[str]] = {}
+    if parts:
+        rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+        for what, key, value in rows:
+            if what == "document":
+                document_kinds[str(key)] = value
+            else:
+                member_relations.setdefault(str(key), set()).add(value)
+    return FileReferences(document_kinds, member_relations)
 
 
 def _resident_address(resident: Resident, file: ResidentFile) -> dict[str, str]:

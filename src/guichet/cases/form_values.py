@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from guichet.cases.form_conditions import is_empty
-from guichet.cases.form_prefill import ResidentFile
+from guichet.cases.form_prefill import FileReferences
 from guichet.cases.form_schema import Field
 from guichet.residents.actions import normalize_email
 from guichet.residents.phones import InvalidPhoneNumber, to_e164
@@ -57,7 +57,7 @@ def _required_message(field: Field) -> str:
     return messages.get(field.type, _("Ce champ est obligatoire : saisissez votre réponse."))
 
 
-def check_answer(field: Field, value: Any, file: ResidentFile) -> Any:
+def check_answer(field: Field, value: Any, file: FileReferences) -> Any:
     """Return ``value`` as stored for ``field``, ``None`` if not given, or raise ValidationError."""
     if field.type == "checkbox":
         return _check_checkbox(field, value)
@@ -110,7 +110,7 @@ def _check_length(field: Field, value: str) -> str:
     return value
 
 
-def _check_text(field: Field, value: Any, file: ResidentFile) -> str:
+def _check_text(field: Field, value: Any, file: FileReferences) -> str:
     # One line: line breaks pasted from elsewhere become spaces.
     text = " ".join(_text_value(value).split())
     _check_length(field, text)
@@ -120,12 +120,12 @@ def _check_text(field: Field, value: Any, file: ResidentFile) -> str:
     return text
 
 
-def _check_textarea(field: Field, value: Any, file: ResidentFile) -> str:
+def _check_textarea(field: Field, value: Any, file: FileReferences) -> str:
     text = _text_value(value).replace("\r\n", "\n").replace("\r", "\n").strip()
     return _check_length(field, text)
 
 
-def _check_email(field: Field, value: Any, file: ResidentFile) -> str:
+def _check_email(field: Field, value: Any, file: FileReferences) -> str:
     email = normalize_email(_text_value(value))
     message = _(
         "Cette adresse électronique n'est pas valide : elle doit ressembler à "
@@ -140,7 +140,7 @@ def _check_email(field: Field, value: Any, file: ResidentFile) -> str:
     return email
 
 
-def _check_phone(field: Field, value: Any, file: ResidentFile) -> str:
+def _check_phone(field: Field, value: Any, file: FileReferences) -> str:
     try:
         return to_e164(_text_value(value))
     except InvalidPhoneNumber as exc:
@@ -188,7 +188,7 @@ def resolve_date_bound(bound: str, today: datetime.date | None = None) -> dateti
     return datetime.date.fromisoformat(bound)
 
 
-def _check_date(field: Field, value: Any, file: ResidentFile) -> str:
+def _check_date(field: Field, value: Any, file: FileReferences) -> str:
     day = parse_date(value)
     if day is None:
         raise _invalid(
@@ -231,7 +231,7 @@ def _format_bound(bound: int | float) -> str:
     return f"{bound}".replace(".", ",")
 
 
-def _check_number(field: Field, value: Any, file: ResidentFile) -> int | str:
+def _check_number(field: Field, value: Any, file: FileReferences) -> int | str:
     number = parse_number(value)
     if number is None:
         raise _invalid(_("Saisissez un nombre, par exemple 12 ou 12,5, sans unité."))
@@ -270,13 +270,13 @@ def _unknown_option() -> ValidationError:
     return _invalid(_("Cette réponse ne fait pas partie des choix proposés : choisissez-en une."))
 
 
-def _check_choice(field: Field, value: Any, file: ResidentFile) -> str:
+def _check_choice(field: Field, value: Any, file: FileReferences) -> str:
     if value not in {option.value for option in field.options}:
         raise _unknown_option()
     return str(value)
 
 
-def _check_multichoice(field: Field, value: Any, file: ResidentFile) -> list[str]:
+def _check_multichoice(field: Field, value: Any, file: FileReferences) -> list[str]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list | tuple):
@@ -320,10 +320,9 @@ def _check_checkbox(field: Field, value: Any) -> bool | None:
     return value
 
 
-def _check_file(field: Field, value: Any, file: ResidentFile) -> dict[str, str]:
+def _check_file(field: Field, value: Any, file: FileReferences) -> dict[str, str]:
     reference = value.get("document") if isinstance(value, dict) else None
-    document = file.documents.get(str(reference)) if isinstance(reference, str) else None
-    if document is None or document.kind != field.document_kind:
+    if not isinstance(reference, str) or file.document_kind(reference) != field.document_kind:
         raise _invalid(
             _(
                 "Cette pièce n'est pas dans votre dossier, n'est plus valable ou n'est pas du "
@@ -331,12 +330,11 @@ def _check_file(field: Field, value: Any, file: ResidentFile) -> dict[str, str]:
             ),
             code="unknown_document",
         )
-    return {"document": str(document.uuid)}
+    return {"document": reference}
 
 
-def _check_household_member(field: Field, value: Any, file: ResidentFile) -> str:
-    offered = {str(member.resident.uuid) for member in file.members_for(field)}
-    if not isinstance(value, str) or value not in offered:
+def _check_household_member(field: Field, value: Any, file: FileReferences) -> str:
+    if not isinstance(value, str) or value not in file.member_uuids(field):
         raise _invalid(
             _("Cette personne ne fait pas partie de votre foyer : choisissez-la dans la liste."),
             code="unknown_member",
@@ -361,7 +359,7 @@ def _too_long(limit: int) -> ValidationError:
     )
 
 
-def _check_address(field: Field, value: Any, file: ResidentFile) -> dict[str, str]:
+def _check_address(field: Field, value: Any, file: FileReferences) -> dict[str, str]:
     if not isinstance(value, dict):
         raise _invalid(_required_message(field))
     parts = {name: _part(value, name) for name in ADDRESS_PARTS}
@@ -396,7 +394,7 @@ def parse_coordinate(value: Any, limit: int) -> float | None:
     return float(number)
 
 
-def _check_location(field: Field, value: Any, file: ResidentFile) -> dict[str, Any]:
+def _check_location(field: Field, value: Any, file: FileReferences) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise _invalid(_required_message(field))
     address = _part(value, "address")

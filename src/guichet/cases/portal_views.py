@@ -29,6 +29,7 @@ from guichet.cases.form_engine import (
 )
 from guichet.cases.models import Case, CaseDraft, CaseEvent
 from guichet.cases.portal_forms import CancelForm, MessageForm, ReviewForm, TrackingForm
+from guichet.cases.published_forms import current_version
 from guichet.cases.receipt import render_receipt_pdf
 from guichet.organisation.access import get_agent
 from guichet.organisation.choices import Channel
@@ -49,7 +50,7 @@ def _draft_or_404(request: HttpRequest, draft_uuid: object) -> CaseDraft:
 def start(request: HttpRequest, slug: str) -> HttpResponse:
     """Present the form of a procedure and start (or resume) the resident's draft."""
     case_form = access.get_online_form(slug)
-    version = case_form.current_version()
+    version = current_version(case_form)
     if version is None:
         raise Http404
     if not request.user.is_authenticated:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import partial
 
 from django.db import IntegrityError, transaction
@@ -50,6 +51,68 @@ class NotificationStateError(ValueError):
     """The notification is no longer in a state that allows this action (message in French)."""
 
 
+@dataclass(frozen=True)
+class PreparedMessage:
+    """A message to a resident rendered ahead of the transaction that will queue it."""
+
+    resident: Resident
+    text: TemplateText
+    rendered: RenderedMessage
+    recipient: str
+    dedupe_key: str
+    related_label: str
+
+
+def prepare_resident_message(
+    *,
+    resident: Resident,
+    event: str,
+    context: Mapping[str, ContextValue],
+    dedupe_key: str,
+    related_label: str = "",
+) -> PreparedMessage | None:
+    """Render the message of ``event`` to ``resident`` on their channel, in their language,
+    without storing it; None when they have no usable address or the message is switched off.
+
+    Rendering before a transaction keeps the transaction short (``queue_prepared`` stores it).
+    """
+    values = _checked_context(event, context, dedupe_key)
+    values.setdefault("resident_name", f"{resident.first_names} {resident.usage_name}".strip())
+    for channel, recipient in resident_addresses(resident):
+        if channel not in spec(event).channels:
+            continue
+        text = resolve_template(event, channel, resident.preferred_language)
+        if text is None:
+            continue
+        return PreparedMessage(
+            resident=resident,
+            text=text,
+            rendered=render_message(text, values, html=False),
+            recipient=recipient,
+            dedupe_key=dedupe_key,
+            related_label=related_label,
+        )
+    logger.info("No channel to tell resident %s about %s (%s)", resident.pk, event, dedupe_key)
+    return None
+
+
+def queue_prepared(message: PreparedMessage, *, new_key: bool = False) -> Notification:
+    """Store a prepared message in the outbox (delivered after the commit).
+
+    ``new_key``: the key names something created in the caller's transaction (a case just
+    filed), so no earlier message can bear it and it is not looked up.
+    """
+    return _queue(
+        text=message.text,
+        rendered=message.rendered,
+        recipient=message.recipient,
+        dedupe_key=message.dedupe_key,
+        related_label=message.related_label,
+        resident=message.resident,
+        new_key=new_key,
+    )
+
+
 def notify_resident(
     *,
     resident: Resident,
@@ -63,28 +126,17 @@ def notify_resident(
     Return the queued notification (one), the existing one when ``dedupe_key`` was already
     used, or nothing when the resident has no usable address or the message is switched off.
     """
-    values = _checked_context(event, context, dedupe_key)
     existing = list(Notification.objects.filter(dedupe_key=dedupe_key))
     if existing:
         return existing
-    values.setdefault("resident_name", f"{resident.first_names} {resident.usage_name}".strip())
-    for channel, recipient in resident_addresses(resident):
-        if channel not in spec(event).channels:
-            continue
-        text = resolve_template(event, channel, resident.preferred_language)
-        if text is None:
-            continue
-        notification = _queue(
-            text=text,
-            rendered=render_message(text, values),
-            recipient=recipient,
-            dedupe_key=dedupe_key,
-            related_label=related_label,
-            resident=resident,
-        )
-        return [notification]
-    logger.info("No channel to tell resident %s about %s (%s)", resident.pk, event, dedupe_key)
-    return []
+    message = prepare_resident_message(
+        resident=resident,
+        event=event,
+        context=context,
+        dedupe_key=dedupe_key,
+        related_label=related_label,
+    )
+    return [] if message is None else [queue_prepared(message)]
 
 
 def notify_user(
@@ -111,7 +163,7 @@ def notify_user(
         return []
     notification = _queue(
         text=text,
-        rendered=render_message(text, values),
+        rendered=render_message(text, values, html=False),
         recipient=user.email,
         dedupe_key=dedupe_key,
         related_label=related_label,
@@ -144,7 +196,7 @@ def send_email_now(
         return None
     return _queue(
         text=text,
-        rendered=render_message(text, values),
+        rendered=render_message(text, values, html=False),
         recipient=to,
         dedupe_key=dedupe_key,
         related_label=related_label,
@@ -169,33 +221,39 @@ def _queue(
     related_label: str,
     resident: Resident | None = None,
     user: User | None = None,
+    new_key: bool = False,
 ) -> Notification:
     now = timezone.now()
-    with transaction.atomic():
-        try:
-            # A savepoint: when the same event is queued concurrently, the unique key refuses
-            # the second row and the caller's transaction goes on with the first one.
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    resident=resident,
-                    user=user,
-                    channel=text.channel,
-                    recipient=recipient,
-                    language=text.language,
-                    event=text.event,
-                    subject=rendered.subject,
-                    body_text=rendered.text,
-                    body_html=rendered.html,
-                    dedupe_key=dedupe_key,
-                    related_label=related_label[:RELATED_LABEL_MAX_LENGTH],
-                    created_at=now,
-                    next_attempt_at=now,
-                )
-        except IntegrityError:
-            existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
-            if existing is None:
-                raise
-            return existing
+    notification = Notification(
+        resident=resident,
+        user=user,
+        channel=text.channel,
+        recipient=recipient,
+        language=text.language,
+        event=text.event,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        dedupe_key=dedupe_key,
+        related_label=related_label[:RELATED_LABEL_MAX_LENGTH],
+        created_at=now,
+        next_attempt_at=now,
+    )
+    with transaction.atomic(savepoint=False):
+        if new_key:
+            # Nothing else can bear this key: a refused insert is a bug, not a race.
+            notification.save(force_insert=True)
+        else:
+            try:
+                # A savepoint: when the same event is queued concurrently, the unique key
+                # refuses the second row and the caller's transaction goes on with the first.
+                with transaction.atomic():
+                    notification.save(force_insert=True)
+            except IntegrityError:
+                existing = Notification.objects.filter(dedupe_key=dedupe_key).first()
+                if existing is None:
+                    raise
+                return existing
         NotificationChange.objects.create(
             notification=notification, status=NotificationStatus.PENDING, created_at=now
         )

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from guichet.notifications.choices import MessageChannel, NotificationStatus
 from guichet.notifications.models import Notification, NotificationChange
+from guichet.notifications.rendering import email_html
 from guichet.notifications.sms import get_sms_backend
 
 logger = logging.getLogger(__name__)
@@ -166,8 +167,11 @@ def send_email(notification: Notification) -> str:
             "Content-Language": notification.language,
         },
     )
-    if notification.body_html:
-        email.attach_alternative(notification.body_html, "text/html")
+    # The HTML version is laid out from the text now (rows queued before kept theirs).
+    html = notification.body_html or email_html(
+        subject=notification.subject, text=notification.body_text, language=notification.language
+    )
+    email.attach_alternative(html, "text/html")
     if email.send(fail_silently=False) != 1:
         raise RuntimeError("The mail backend did not send the message")
     return identifier

@@ -18,6 +18,7 @@ import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext as _
 
+from guichet.core.process_cache import KeptValue
 from guichet.notifications.choices import MessageChannel
 from guichet.notifications.events import EVENTS
 from guichet.notifications.models import MessageTemplate
@@ -116,22 +117,31 @@ def template_text(template: MessageTemplate) -> TemplateText:
     )
 
 
+def _overrides() -> dict[TemplateKey, TemplateText | None]:
+    """Return the templates stored in the database (None for those switched off)."""
+    return {
+        (row.event, row.channel, row.language): template_text(row) if row.is_active else None
+        for row in MessageTemplate.objects.all()
+    }
+
+
+# The stored templates, kept by each process until one changes: every notification resolves its
+# template, supervisors edit them a few times a year (KeptValue).
+stored_templates = KeptValue("message-templates", _overrides)
+
+
 def resolve_template(event: str, channel: str, language: str) -> TemplateText | None:
     """Return the template of ``event`` on ``channel`` in ``language``, else French, else None."""
     languages = [language] if language == FALLBACK_LANGUAGE else [language, FALLBACK_LANGUAGE]
-    rows = {
-        row.language: row
-        for row in MessageTemplate.objects.filter(
-            event=event, channel=channel, language__in=languages
-        )
-    }
+    stored = stored_templates.get()
     for candidate in languages:
-        row = rows.get(candidate)
-        if row is not None:
-            if row.is_active:
-                return template_text(row)
+        key = (event, channel, candidate)
+        if key in stored:
+            text = stored[key]
+            if text is not None:
+                return text
             continue
-        shipped = shipped_templates().get((event, channel, candidate))
+        shipped = shipped_templates().get(key)
         if shipped is not None:
             return shipped
     return None

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.functional import Promise
-from django.utils.html import urlize
+from django.utils.html import escape, urlize
 from django.utils.safestring import SafeString, mark_safe
 
 from guichet.notifications import sandbox
@@ -75,8 +75,13 @@ def check_template(text: TemplateText) -> None:
     render_message(text, example_context(text.event))
 
 
-def render_message(text: TemplateText, context: dict[str, ContextValue]) -> RenderedMessage:
-    """Render the subject, text and (for emails) HTML of a message in the template's language."""
+def render_message(
+    text: TemplateText, context: dict[str, ContextValue], *, html: bool = True
+) -> RenderedMessage:
+    """Render the subject, text and (for emails) HTML of a message in the template's language.
+
+    ``html=False`` leaves the HTML out: the outbox lays it out from the text when it sends the
+    email (``delivery.send_email``), away from the request that queued it."""
     values = text_values(context, text.language)
     body = sandbox.render_text(sandbox.compile_template(text.body), values)
     body = _MANY_BLANK_LINES.sub("\n\n", "\n".join(line.strip() for line in body.splitlines()))
@@ -86,15 +91,28 @@ def render_message(text: TemplateText, context: dict[str, ContextValue]) -> Rend
     subject = sandbox.render_text(sandbox.compile_template(text.subject), values)
     # One line: a new line in a header is refused by the mail library (header injection).
     subject = " ".join(subject.split())[:SUBJECT_MAX_LENGTH]
-    html = email_html(subject=subject, text=body, language=text.language)
-    return RenderedMessage(subject=subject, text=body, html=html)
+    if not html:
+        return RenderedMessage(subject=subject, text=body, html="")
+    layout = email_html(subject=subject, text=body, language=text.language)
+    return RenderedMessage(subject=subject, text=body, html=layout)
+
+
+# What ``urlize`` may turn into a link: an address, www., a scheme, or a bare domain of the
+# generic top-level domains it knows. A line without any of these only needs escaping.
+_MAY_LINK = re.compile(r"@|www\.|://|\.(?:com|edu|gov|int|mil|net|org)\b", re.IGNORECASE)
+
+
+def _line_html(line: str) -> str:
+    # ``urlize`` reads every word (a third of a message's rendering): skip it when it has
+    # nothing to find.
+    return urlize(line, autoescape=True) if _MAY_LINK.search(line) else escape(line)
 
 
 def text_to_html(text: str) -> SafeString:
     """Return ``text`` as HTML paragraphs with links, every character escaped."""
     paragraphs = []
     for paragraph in _BLANK_LINES.split(text.strip()):
-        lines = [urlize(line, autoescape=True) for line in paragraph.splitlines()]
+        lines = [_line_html(line) for line in paragraph.splitlines()]
         paragraphs.append("<p>" + "<br>\n".join(lines) + "</p>")
     return mark_safe("\n".join(paragraphs))  # noqa: S308 - urlize escaped every line
 

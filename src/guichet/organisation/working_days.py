@@ -7,10 +7,12 @@ whole administration is closed (``CityClosure``, such as the bridge day after As
 from __future__ import annotations
 
 import datetime
+import functools
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from guichet.core.process_cache import KeptValue
 from guichet.organisation.models import CityClosure
 
 _ONE_DAY = datetime.timedelta(days=1)
@@ -19,6 +21,16 @@ _SATURDAY = 5
 # after a closure or a holiday cluster are computed without a second query.
 _MARGIN = datetime.timedelta(days=31)
 _YEAR = datetime.timedelta(days=366)
+
+
+def _all_closures() -> tuple[tuple[datetime.date, datetime.date], ...]:
+    return tuple(CityClosure.objects.order_by("start_date").values_list("start_date", "end_date"))
+
+
+# Every closure of the administration as (first day, last day). Closures are a handful of rows a
+# year, read by every filing (its due date) and every list of cases (near due, overdue): each
+# process keeps them all until they change (see ``KeptValue``).
+closures = KeptValue("closures", _all_closures)
 
 
 def easter_sunday(year: int) -> datetime.date:
@@ -62,13 +74,20 @@ def french_public_holidays(year: int) -> dict[datetime.date, str]:
     return dict(sorted(holidays.items()))
 
 
-class WorkingCalendar:
-    """Answer working-day questions for a range of dates with one query for the closures.
+@functools.lru_cache(maxsize=64)
+def _holiday_dates(year: int, alsace_moselle: bool) -> frozenset[datetime.date]:
+    # The dates only (their names are translated per request), once per year; the setting is
+    # part of the key, as french_public_holidays reads it.
+    return frozenset(french_public_holidays(year))
 
-    Build one per call site for the dates it needs (``first`` to ``last``); the closures of that
-    range (plus a margin after it) are loaded at once. A question about a day outside the range
-    loads one more stretch in one more query, so answers are always right, only slower when the
-    range given was too short.
+
+class WorkingCalendar:
+    """Answer working-day questions for a range of dates.
+
+    Build one per call site for the dates it needs (``first`` to ``last``); the closed days of
+    that range (plus a margin after it) are worked out at once from the closures this process
+    holds (read at most once a minute, see ``_ClosureCache``). A question about a day outside the
+    range works out one more stretch, so answers are always right.
     """
 
     def __init__(self, first: datetime.date, last: datetime.date | None = None) -> None:
@@ -76,13 +95,14 @@ class WorkingCalendar:
         self._loaded_from = first
         self._loaded_until = last
         self._closed = self._closed_days(first, last)
-        self._holidays_by_year: dict[int, set[datetime.date]] = {}
+        self._holidays_by_year: dict[int, frozenset[datetime.date]] = {}
 
     @staticmethod
     def _closed_days(first: datetime.date, last: datetime.date) -> set[datetime.date]:
         closed = set()
-        closures = CityClosure.objects.filter(start_date__lte=last, end_date__gte=first)
-        for closure_start, closure_end in closures.values_list("start_date", "end_date"):
+        for closure_start, closure_end in closures.get():
+            if closure_start > last or closure_end < first:
+                continue
             day = max(closure_start, first)
             while day <= min(closure_end, last):
                 closed.add(day)
@@ -104,7 +124,7 @@ class WorkingCalendar:
     def _is_holiday(self, day: datetime.date) -> bool:
         holidays = self._holidays_by_year.get(day.year)
         if holidays is None:
-            holidays = set(french_public_holidays(day.year))
+            holidays = _holiday_dates(day.year, settings.GUICHET_ALSACE_MOSELLE)
             self._holidays_by_year[day.year] = holidays
         return day in holidays
 
