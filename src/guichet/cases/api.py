@@ -119,7 +119,7 @@ def _events(case: Case, *, for_resident: bool) -> QuerySet[CaseEvent]:
     return events
 
 
-def _detail(request: Request, case: Case, *, for_resident: bool, **extra: Any) -> dict[str, Any]:
+def _detail(request: Request, case: Case, *, for_resident: bool) -> dict[str, Any]:
     """Return the full representation of a case the caller may read."""
     context = _serializer_context(
         request,
@@ -127,7 +127,6 @@ def _detail(request: Request, case: Case, *, for_resident: bool, **extra: Any) -
         events=_events(case, for_resident=for_resident),
         abilities=access.abilities(request.user, case),
         deadline_states={case.pk: deadline_state(case)},
-        **extra,
     )
     data: dict[str, Any] = CaseDetailSerializer(case, context=context).data
     return data
