@@ -16,7 +16,9 @@ lowest priority) that delivers the notifications. Then, for each level of concur
   authentication, JSON) inserting one row (``floor_urls.py``), before and after the submissions;
 - the **submissions**: ``POST /api/v1/cases/`` filing ``inscription-scolaire`` cases with unique
   submission keys, 5 % of them sent twice at once with the same key (a double click);
-- at the first level, the same clients **paced**: each submitting once a second.
+- at the first level, the same clients **paced**: each submitting once a second;
+- the **bound**: ``POST /bench/bound/``, only the rows any filing must write through the ORM
+  (``floor_urls.py``): how far 0.5 × floor is from what the project's rules allow at best.
 
 After each run it checks the database: every acknowledged key has its case (nothing lost), no
 key has two (no duplicate), every case an answer names exists, and the worker sent every
@@ -83,6 +85,7 @@ from benchmarks.case_load_setup import (  # noqa: E402
 
 SUBMIT_PATH = "/api/v1/cases/"
 FLOOR_PATH = "/bench/floor/"
+BOUND_PATH = "/bench/bound/"
 DEFAULT_BROKER = "redis://127.0.0.1:6379/14"
 DEFAULT_CACHE = "redis://127.0.0.1:6379/13"
 # How long a level waits, after its last answer, for the worker to send every notification.
@@ -143,6 +146,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=1.0,
         help="at the first level, also run the clients submitting one case each every PACE "
         "seconds, and judge the p95 target there (%(default)s; 0: judge it at saturation)",
+    )
+    parser.add_argument(
+        "--no-bound",
+        action="store_true",
+        help="skip the bound (the rows any filing must write, and nothing else)",
     )
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--json", type=Path, help="write the results to this JSON file")
@@ -211,8 +219,14 @@ def measure(
     *,
     floor: bool,
     pace: float = 0.0,
+    endpoint: str = "",
 ) -> dict[str, Any]:
-    """Run the clients on ``plan``, then check the database; return the run's figures."""
+    """Run the clients on ``plan``, then check the database; return the run's figures.
+
+    ``endpoint`` names the run ("floor", "bound", "submissions" by default); only submissions
+    queue notifications to wait for.
+    """
+    endpoint = endpoint or ("floor" if floor else "submissions")
     from django.db.models import QuerySet
 
     from benchmarks.floor_urls import FloorRow
@@ -237,7 +251,7 @@ def measure(
     after = snapshot(server.cpu_seconds(), database)
     worker_during = (worker.cpu_seconds() if worker else 0.0) - worker_before
     (before,) = starts
-    delivery = {} if floor else wait_for_delivery(worker)
+    delivery = wait_for_delivery(worker) if endpoint == "submissions" else {}
     keys = list(plan.bodies)
     integrity = check_integrity(
         run.outcomes,
@@ -246,7 +260,7 @@ def measure(
     )
     answered = sum(outcome.ok for outcome in run.outcomes)
     return {
-        "endpoint": "floor" if floor else "submissions",
+        "endpoint": endpoint,
         "pace_s": pace,
         "clients": len(plan.per_client),
         "requests": len(run.outcomes),
@@ -370,8 +384,8 @@ def print_report(result: dict[str, Any]) -> None:
     print(header)
     print("|" + "---|" * (header.count("|") - 1))
     for level in result["levels"]:
-        for name in ("floor", "submissions", "floor_after", "paced_submissions"):
-            run = level[name]
+        for name in ("floor", "bound", "submissions", "floor_after", "paced_submissions"):
+            run = level.get(name)
             if run is None:
                 continue
             print(
@@ -396,8 +410,16 @@ def print_report(result: dict[str, Any]) -> None:
             f"{cases['delivery_drained_after_s']} s after the last answer "
             f"({cases['notifications_unsent']} unsent)"
         )
-        for name in ("floor", "submissions", "floor_after", "paced_submissions"):
-            for line in (level[name] or {}).get("first_errors", []):
+        bound = level.get("bound")
+        if bound is not None:
+            print(
+                f"{level['clients']} clients: bound {bound['throughput_rps']} req/s = "
+                f"{level['bound_ratio']:.2f} × floor: no filing under the project's rules can "
+                "do better; the submissions reach "
+                f"{cases['throughput_rps'] / max(bound['throughput_rps'], 1e-9):.2f} of it"
+            )
+        for name in ("floor", "bound", "submissions", "floor_after", "paced_submissions"):
+            for line in (level.get(name) or {}).get("first_errors", []):
                 print(f"  {name} error: {line}")
     print(f"server log: {result['server_log_problems']}")
     print()
@@ -412,13 +434,19 @@ def run_levels(
     rng = random.Random(args.seed)
     families = fixture.families
     floor_target = Target(server.port, FLOOR_PATH, fixture.token, args.timeout)
+    bound_target = Target(server.port, BOUND_PATH, fixture.token, args.timeout)
     submit_target = Target(server.port, SUBMIT_PATH, fixture.token, args.timeout)
     warmup = families[: args.warmup]
     if warmup:
         warm_clients = min(4, len(warmup))
-        for target, is_floor in ((floor_target, True), (submit_target, False)):
+        targets = [(floor_target, True), (submit_target, False)]
+        if not args.no_bound:
+            targets.append((bound_target, True))
+        for target, is_floor in targets:
             plan = build_plan(warmup, warm_clients, rng, 0.0, floor=is_floor)
             run_clients(target, plan.per_client, processes=1, max_seconds=args.max_seconds)
+        # The warm-up's acknowledgements are sent before anything is measured.
+        wait_for_delivery(worker)
     levels = []
     offset = len(warmup)
     for clients in args.levels:
@@ -429,6 +457,14 @@ def run_levels(
         floor_plan = build_plan(share, clients, rng, 0.0, floor=True)
         floor = measure(server, worker, floor_target, floor_plan, args, floor=True)
         print(f"{clients} clients, floor: {floor['throughput_rps']} req/s", flush=True)
+        bound = None
+        if not args.no_bound:
+            # The same families again, each with a new key: the bound writes cases of its own.
+            bound_plan = build_plan(share, clients, rng, 0.0, floor=True)
+            bound = measure(
+                server, worker, bound_target, bound_plan, args, floor=False, endpoint="bound"
+            )
+            print(f"{clients} clients, bound: {bound['throughput_rps']} req/s", flush=True)
         plan = build_plan(share, clients, rng, args.retry_share, floor=False)
         cases = measure(server, worker, submit_target, plan, args, floor=False)
         print(f"{clients} clients, submissions: {cases['throughput_rps']} req/s", flush=True)
@@ -454,6 +490,10 @@ def run_levels(
             {
                 "clients": clients,
                 "floor": floor,
+                "bound": bound,
+                "bound_ratio": round(bound["throughput_rps"] / floor_rps, 3)
+                if bound and floor_rps
+                else None,
                 "submissions": cases,
                 "floor_after": floor_after,
                 "paced_submissions": paced,

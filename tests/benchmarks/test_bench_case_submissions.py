@@ -266,6 +266,11 @@ def test_tiny_run_files_every_case_once(tmp_path: Path) -> None:
     assert (paced["errors"], paced["lost"], paced["duplicates"]) == (0, 0, 0)
     assert paced["notifications_unsent"] == 0
     assert level["floor_after"]["requests"] == 6
+    # The bound wrote its own cases, one per key, and queued nothing for the worker.
+    bound = level["bound"]
+    assert (bound["requests"], bound["errors"], bound["lost"], bound["duplicates"]) == (6, 0, 0, 0)
+    assert bound["integrity"]["rows_added"] == 6
+    assert level["bound_ratio"] > 0
     assert result["server_log_problems"]["worker_traceback"] == 0
     verdicts = {target["target"]: target["result"] for target in result["targets"]}
     assert verdicts["3 clients: zero lost (every reference exists)"] == "PASS"

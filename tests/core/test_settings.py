@@ -33,6 +33,10 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"SECRET_KEY": GOOD_KEY, "DEBUG": "maybe"}, "DEBUG must be true or false"),
         ({"SECRET_KEY": GOOD_KEY, "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot be read"),
+        (
+            {"SECRET_KEY": GOOD_KEY, "GUICHET_NOTIFICATION_BATCH_MS": "-5"},
+            "GUICHET_NOTIFICATION_BATCH_MS must be between 0 and 10000",
+        ),
     ],
 )
 def test_unsafe_or_malformed_production_settings_fail_loudly(env, message):
