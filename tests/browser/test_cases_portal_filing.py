@@ -1,12 +1,17 @@
 """A resident files a request online, is saved as they type, gets a receipt and follows it."""
 
+from pathlib import Path
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
+from guichet.cases.actions import file_case, send_message
 from guichet.cases.models import Case, CaseDraft
 from tests.browser.conftest import assert_accessible, log_in
 from tests.cases.test_views_portal_filing import TWO_PAGES
 from tests.factories import CaseFormFactory, ProcedureFactory
+from tests.residents.conftest import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -116,3 +121,35 @@ def test_reception_agent_files_for_a_resident_at_the_counter(
     assert case.channel == "counter"
     assert case.filed_by == reception_agent.user
     assert case.filed_on_behalf
+
+
+def test_resident_reads_the_departments_answer_and_downloads_its_file(
+    page: Page, live_server, resident, case_form, education_agent
+) -> None:  # type: ignore[no-untyped-def]
+    """The department's message and file reach the resident's case page, downloadable."""
+    case = file_case(
+        case_form=case_form,
+        resident=resident,
+        data={},
+        actor=resident.user,
+        channel="web",
+    ).case
+    send_message(
+        case=case,
+        author=education_agent.user,
+        body="Voici votre attestation.",
+        from_resident=False,
+        channel="",
+        attachments=[SimpleUploadedFile("attestation.pdf", PDF_BYTES)],
+    )
+    log_in(page, live_server.url, "helene", "motdepasse-test")
+    page.goto(f"{live_server.url}/mon-espace/demandes/{case.uuid}/")
+    expect(page.get_by_text("Voici votre attestation.")).to_be_visible()
+    assert_accessible(page)
+    link = page.get_by_role("link", name="attestation.pdf")
+    link.focus()
+    with page.expect_download() as download_info:
+        page.keyboard.press("Enter")
+    download = download_info.value
+    assert download.suggested_filename == "attestation.pdf"
+    assert Path(download.path()).read_bytes() == PDF_BYTES

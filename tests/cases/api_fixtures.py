@@ -35,6 +35,17 @@ def messages_url(case: Case) -> str:
     return f"{LIST}{case.uuid}/messages/"
 
 
+# Hélène's population case: she and the agents who may process it take part in its conversation.
+CONVERSATION = {"resident", "supervisor", "admin_agent"}
+
+
+def status_for(persona: str, allowed: set[str], ok: int = 200) -> int:
+    """The status ``persona`` gets: 401 anonymous, ``ok`` if allowed, else 404 (never a leak)."""
+    if persona == "anonymous":
+        return 401
+    return ok if persona in allowed else 404
+
+
 def user_of(request: pytest.FixtureRequest, persona: str) -> User:
     user: User = request.getfixturevalue(persona).user
     return user

@@ -4,20 +4,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guichet.cases.actions import send_message, transition_case
 from guichet.cases.choices import CaseEventKind, CaseStatus
 from guichet.cases.models import Case, CaseMessage
-from tests.cases.api_fixtures import messages_url
+from tests.cases.api_fixtures import CONVERSATION, messages_url, status_for
 from tests.conftest import PERSONAS
 from tests.residents.conftest import PDF_BYTES
 
 pytestmark = pytest.mark.django_db
-
-# Hélène's population case: she and the agents who may process it.
-PARTICIPANTS = {"resident", "supervisor", "admin_agent"}
-
-
-def expected(persona: str, allowed: set[str], ok: int = 200) -> int:
-    if persona == "anonymous":
-        return 401
-    return ok if persona in allowed else 404
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -31,7 +22,7 @@ def test_who_may_read_the_conversation(api, persona, population_case, supervisor
         channel="",
     )
     response = api(persona).get(messages_url(population_case))
-    assert response.status_code == expected(persona, PARTICIPANTS)
+    assert response.status_code == status_for(persona, CONVERSATION)
     if response.status_code == 200:
         assert [m["body"] for m in response.json()["results"]] == ["Bonjour"]
 
@@ -40,7 +31,7 @@ def test_who_may_read_the_conversation(api, persona, population_case, supervisor
 def test_who_may_write(api, persona, population_case):
     """The same people write; nobody else can add a message."""
     response = api(persona).post(messages_url(population_case), {"body": "Merci"}, format="json")
-    assert response.status_code == expected(persona, PARTICIPANTS, ok=201)
+    assert response.status_code == status_for(persona, CONVERSATION, ok=201)
     assert CaseMessage.objects.count() == (1 if response.status_code == 201 else 0)
 
 
@@ -48,7 +39,7 @@ def test_who_may_write(api, persona, population_case):
 def test_confidential_conversation(api, persona, ccas_case):
     """A CCAS case's messages: its resident and the CCAS only."""
     response = api(persona).get(messages_url(ccas_case))
-    assert response.status_code == expected(persona, {"resident", "ccas_agent"})
+    assert response.status_code == status_for(persona, {"resident", "ccas_agent"})
 
 
 def test_agent_message_is_recorded_and_notified(api, population_case, supervisor):

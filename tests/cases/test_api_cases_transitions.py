@@ -13,12 +13,15 @@ START = {"status": "in_progress"}
 def expected(persona: str, allowed: set[str]) -> int:
     if persona == "anonymous":
         return 401
+    if persona == "resident":
+        # Their own case: they may see it, and only withdraw it (400 says so); never process it.
+        return 400
     return 200 if persona in allowed else 404
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_may_move_a_population_case(api, persona, population_case):
-    """Supervisors and administrators process it; readers, the resident and others get 404."""
+    """Supervisors and administrators process it; readers and others get 404, its resident 400."""
     response = api(persona).post(transitions_url(population_case), START, format="json")
     assert response.status_code == expected(persona, {"supervisor", "admin_agent"})
     moved = Case.objects.get(pk=population_case.pk).status == CaseStatus.IN_PROGRESS

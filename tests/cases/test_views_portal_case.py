@@ -10,10 +10,21 @@ from django.urls import reverse
 
 from guichet.cases import actions
 from guichet.cases.choices import CaseStatus
-from guichet.cases.models import Case, CaseMessage
+from guichet.cases.models import Case, CaseForm, CaseMessage
 from guichet.residents.models import Resident
 from tests.factories import CaseFormFactory, ProcedureFactory
 
+# Everyone logged in who is not the case's resident.
+NOT_THE_RESIDENT = [
+    "other_resident",
+    "reception_agent",
+    "education_agent",
+    "ccas_agent",
+    "helper_agent",
+    "supervisor",
+    "admin_agent",
+    "dpo",
+]
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
@@ -43,15 +54,7 @@ def test_resident_sees_their_case(client: Client, filed_case: Case, resident: Re
 
 @pytest.mark.parametrize(
     "persona",
-    [
-        "other_resident",
-        "reception_agent",
-        "education_agent",
-        "ccas_agent",
-        "supervisor",
-        "admin_agent",
-        "dpo",
-    ],
+    NOT_THE_RESIDENT,
 )
 def test_nobody_else_sees_the_residents_page(
     persona: str, persona_client, filed_case: Case
@@ -201,3 +204,67 @@ def test_own_document_download_only(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(other_resident.user)
     assert client.get(reverse("portal:my_document", args=[document.uuid])).status_code == 404
+
+
+@pytest.fixture
+def city_file(filed_case: Case, education_agent) -> str:  # type: ignore[no-untyped-def]
+    """The department sends the resident a PDF; return its download address on the portal."""
+    message = actions.send_message(
+        case=filed_case,
+        author=education_agent.user,
+        body="Voici l'attestation d'inscription.",
+        from_resident=False,
+        channel="",
+        attachments=[SimpleUploadedFile("attestation.pdf", PDF_BYTES)],
+    )
+    return reverse(
+        "cases:resident_attachment", args=[filed_case.uuid, message.attachments.get().uuid]
+    )
+
+
+def test_resident_downloads_the_departments_file(
+    client: Client, filed_case: Case, resident: Resident, city_file: str
+) -> None:
+    """The file is linked from the conversation and comes as a private download."""
+    client.force_login(resident.user)
+    page = client.get(reverse("cases:resident_case", args=[filed_case.uuid])).content.decode()
+    assert f'href="{city_file}"' in page and "attestation.pdf" in page
+    response = client.get(city_file)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF_BYTES
+    assert 'filename="attestation.pdf"' in response["Content-Disposition"]
+    assert response["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.parametrize(
+    "persona",
+    NOT_THE_RESIDENT,
+)
+def test_nobody_else_downloads_it_from_the_portal(
+    persona: str, persona_client, city_file: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Agents have their own download on the case page; the portal's is the resident's only."""
+    assert persona_client.as_(persona).get(city_file).status_code == 404
+
+
+def test_anonymous_download_asks_to_log_in(client: Client, city_file: str) -> None:
+    response = client.get(city_file)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_a_file_of_another_case_is_404(
+    client: Client, filed_case: Case, resident: Resident, city_file: str
+) -> None:
+    """A file is served only under its own case, even to the same resident."""
+    other = actions.file_case(
+        case_form=CaseForm.objects.get(procedure=filed_case.procedure),
+        resident=resident,
+        data={"objet": "Autre"},
+        actor=resident.user,
+        channel="web",
+    ).case
+    client.force_login(resident.user)
+    attachment = city_file.rstrip("/").rsplit("/", 1)[1]
+    url = reverse("cases:resident_attachment", args=[other.uuid, attachment])
+    assert client.get(url).status_code == 404

@@ -24,12 +24,13 @@ from guichet.cases.agent_forms import (
     TransferForm,
     TransitionForm,
 )
+from guichet.cases.attachments import attachment_response
 from guichet.cases.choices import REASON_REQUIRED, CaseStatus
 from guichet.cases.deadlines import deadline_state
 from guichet.cases.filing import definition_of
 from guichet.cases.form_engine import answer_summary
 from guichet.cases.inbox import agent_status_label
-from guichet.cases.models import Case, CaseAttachment, CaseForm
+from guichet.cases.models import Case, CaseForm
 from guichet.contacts.site_memory import initial_site_id, remember_site
 from guichet.organisation.access import get_agent, require_agent, site_ids
 from guichet.organisation.models import Site, User
@@ -285,17 +286,7 @@ def note(request: HttpRequest, case: uuid.UUID) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, case: uuid.UUID, attachment: uuid.UUID) -> FileResponse:
     """Send a file of the conversation to an agent who may read the case."""
-    case_obj = access.get_case_for_agent(request.user, case)
-    try:
-        found = CaseAttachment.objects.get(uuid=attachment, message__case=case_obj)
-        handle = found.file.open("rb")
-    except (CaseAttachment.DoesNotExist, FileNotFoundError):
-        raise Http404 from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=found.original_name, content_type=found.content_type
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment_response(access.get_case_for_agent(request.user, case), attachment)
 
 
 def online_forms() -> list[CaseForm]:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import IO, Any
 
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -24,7 +24,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from guichet.cases import access
-from guichet.cases.actions import TransitionNotAllowed, file_case, send_message, transition_case
+from guichet.cases.actions import (
+    TransitionNotAllowed,
+    cancel_by_resident,
+    file_case,
+    mark_messages_read,
+    send_message,
+    transition_case,
+)
 from guichet.cases.api_serializers import (
     CaseCreateSerializer,
     CaseDetailSerializer,
@@ -33,10 +40,12 @@ from guichet.cases.api_serializers import (
     CaseMessageCreateSerializer,
     CaseMessageSerializer,
     CaseSerializer,
+    MessagesReadSerializer,
     TransitionSerializer,
     filed_body,
 )
-from guichet.cases.choices import DeadlineState
+from guichet.cases.attachments import attachment_response
+from guichet.cases.choices import CaseStatus, DeadlineState
 from guichet.cases.deadlines import deadline_state
 from guichet.cases.form_engine import validate_answers
 from guichet.cases.inbox import DeadlineClock
@@ -372,9 +381,11 @@ class CaseTransitionView(generics.GenericAPIView[Case]):
     serializer_class = TransitionSerializer
 
     @extend_schema(
-        summary="Change a case's status (agents who may process it)",
+        summary="Change a case's status (agents who may process it); a resident withdraws",
         description="Allowed moves are listed in the case's `abilities.transitions`. Waiting, "
-        "accepted, rejected and cancelled need a `reason`, which the resident receives.",
+        "accepted, rejected and cancelled need a `reason`, which the resident receives. A "
+        'resident may only withdraw their own open case: `{"status": "cancelled"}`, the '
+        "reason optional (`abilities.cancel`).",
         request=TransitionSerializer,
         responses={
             200: CaseDetailSerializer,
@@ -384,6 +395,8 @@ class CaseTransitionView(generics.GenericAPIView[Case]):
     )
     def post(self, request: Request, case_uuid: uuid.UUID) -> Response:
         user = _user(request)
+        if get_agent(user) is None:
+            return self._resident_withdraws(request, user, case_uuid)
         case = access.get_case_for_processing(user, case_uuid)
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -398,6 +411,20 @@ class CaseTransitionView(generics.GenericAPIView[Case]):
         except TransitionNotAllowed as exc:
             return Response({"detail": exc.message}, status=status.HTTP_400_BAD_REQUEST)
         return Response(_detail(request, _reload(case), for_resident=False))
+
+    def _resident_withdraws(self, request: Request, user: User, case_uuid: uuid.UUID) -> Response:
+        """A resident may only withdraw their own open case (``cancelled``, reason optional)."""
+        case = access.get_case_for_resident(user, case_uuid)
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if serializer.validated_data["status"] != CaseStatus.CANCELLED:
+            message = _("Vous pouvez seulement retirer votre demande (statut « cancelled »).")
+            return Response({"status": [message]}, status=status.HTTP_400_BAD_REQUEST)
+        if not access.abilities(user, case)["cancel"]:
+            message = _("Cette demande ne peut plus être retirée : elle est déjà close.")
+            return Response({"detail": message}, status=status.HTTP_400_BAD_REQUEST)
+        cancel_by_resident(case=case, actor=user, reason=serializer.validated_data["reason"])
+        return Response(_detail(request, _reload(case), for_resident=True))
 
 
 def _conversation_case(user: User, case_uuid: uuid.UUID) -> tuple[Case, bool]:
@@ -427,7 +454,7 @@ class CaseMessagesView(generics.GenericAPIView[CaseMessage]):
         messages = case.messages.select_related("author").prefetch_related("attachments")
         page = self.paginate_queryset(messages)
         assert page is not None
-        context = _serializer_context(request, for_resident=for_resident)
+        context = _serializer_context(request, for_resident=for_resident, case_uuid=case.uuid)
         return self.get_paginated_response(
             CaseMessageSerializer(page, many=True, context=context).data
         )
@@ -469,7 +496,45 @@ class CaseMessagesView(generics.GenericAPIView[CaseMessage]):
             .prefetch_related("attachments")
             .get(pk=message.pk)
         )
-        context = _serializer_context(request, for_resident=for_resident)
+        context = _serializer_context(request, for_resident=for_resident, case_uuid=case.uuid)
         return Response(
             CaseMessageSerializer(message, context=context).data, status=status.HTTP_201_CREATED
         )
+
+
+class CaseMessagesReadView(generics.GenericAPIView[CaseMessage]):
+    """Mark the messages written to the caller about a case as read."""
+
+    permission_classes = [permissions.IsAuthenticated, IsAgentOrResident]
+    parser_classes = [CaseJSONParser]
+    serializer_class = MessagesReadSerializer
+
+    @extend_schema(
+        summary="Mark the case's messages to the caller as read",
+        description="For the resident, the department's messages; for an agent, the resident's "
+        "(what opening the case's page does). Returns how many were unread.",
+        request=None,
+        responses={200: MessagesReadSerializer, 404: NOT_FOUND},
+    )
+    def post(self, request: Request, case_uuid: uuid.UUID) -> Response:
+        case, for_resident = _conversation_case(_user(request), case_uuid)
+        marked = mark_messages_read(case=case, by_resident=for_resident)
+        return Response(MessagesReadSerializer({"marked": marked}).data)
+
+
+class CaseAttachmentView(generics.GenericAPIView[CaseMessage]):
+    """Download a file of a case's conversation."""
+
+    permission_classes = [permissions.IsAuthenticated, IsAgentOrResident]
+
+    @extend_schema(
+        summary="Download a file sent with a message of the case",
+        description="Whoever may read the case's messages may download their files. The file "
+        "comes as an attachment, with its original name and type.",
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, 404: NOT_FOUND},
+    )
+    def get(
+        self, request: Request, case_uuid: uuid.UUID, attachment_uuid: uuid.UUID
+    ) -> FileResponse:
+        case, _for_resident = _conversation_case(_user(request), case_uuid)
+        return attachment_response(case, attachment_uuid)

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files import File
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -414,11 +415,21 @@ class CaseListFilterSerializer(serializers.Serializer[Any]):
 class AttachmentSerializer(serializers.ModelSerializer[CaseAttachment]):
     id = serializers.UUIDField(source="uuid", read_only=True)
     name = serializers.CharField(source="original_name", read_only=True)
+    url = serializers.SerializerMethodField(help_text="Where to download the file.")
 
     class Meta:
         model = CaseAttachment
-        fields = ["id", "name", "content_type", "size"]
+        fields = ["id", "name", "content_type", "size", "url"]
         read_only_fields = fields
+
+    def get_url(self, attachment: CaseAttachment) -> str:
+        path = reverse("api-case-attachment", args=[self.context["case_uuid"], attachment.uuid])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class MessagesReadSerializer(serializers.Serializer[Any]):
+    marked = serializers.IntegerField(help_text="How many messages were unread until now.")
 
 
 class CaseMessageSerializer(serializers.ModelSerializer[CaseMessage]):

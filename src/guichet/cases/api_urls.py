@@ -15,4 +15,14 @@ urlpatterns = [
         api.CaseMessagesView.as_view(),
         name="api-case-messages",
     ),
+    path(
+        "cases/<uuid:case_uuid>/messages/read/",
+        api.CaseMessagesReadView.as_view(),
+        name="api-case-messages-read",
+    ),
+    path(
+        "cases/<uuid:case_uuid>/attachments/<uuid:attachment_uuid>/",
+        api.CaseAttachmentView.as_view(),
+        name="api-case-attachment",
+    ),
 ]

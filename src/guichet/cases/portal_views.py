@@ -8,11 +8,13 @@ the receipt, with its PDF and tracking code.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from guichet.cases import access, actions, draft_actions, filing
+from guichet.cases.attachments import attachment_response
 from guichet.cases.form_engine import (
     answer_summary,
     build_page_form,
@@ -341,6 +344,14 @@ def resident_case(request: HttpRequest, case: object) -> HttpResponse:
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+@login_required
+def resident_attachment(
+    request: HttpRequest, case: uuid.UUID, attachment: uuid.UUID
+) -> FileResponse:
+    """Send a file of the conversation to the resident whose case it is."""
+    return attachment_response(access.get_case_for_resident(request.user, case), attachment)
 
 
 @login_required

@@ -28,6 +28,11 @@ urlpatterns = [
         portal_views.cancel,
         name="resident_cancel",
     ),
+    path(
+        "mon-espace/demandes/<uuid:case>/pieces-jointes/<uuid:attachment>/",
+        portal_views.resident_attachment,
+        name="resident_attachment",
+    ),
     path("suivi/", portal_views.track_form, name="track_form"),
     path("suivi/<str:code>/", portal_views.track, name="track"),
     path("agents/demandes/", include("guichet.cases.agent_urls")),
