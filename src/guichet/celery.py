@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
     },
     # guichet escalate-cases: every morning before the offices open (Europe/Paris). It warns
     # once per case, so a second run (a cron as well, a restarted beat) warns nobody twice.
+    # guichet purge-unconfirmed-accounts: sign-ups never confirmed, every night.
+    "portal-purge-unconfirmed-accounts": {
+        "task": "portal.purge_unconfirmed_accounts",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "cases-escalate-deadlines": {
         "task": "cases.escalate_deadlines",
         "schedule": crontab(hour=7, minute=30),

@@ -62,6 +62,13 @@ GUICHET_CITY_NAME = env("GUICHET_CITY_NAME", "Créteil")
 GUICHET_BASE_URL = env("GUICHET_BASE_URL", "http://127.0.0.1:8000")
 # Working days before the due date from which a case shows as "near due" and is escalated.
 GUICHET_CASE_NEAR_DUE_DAYS = env_int("GUICHET_CASE_NEAR_DUE_DAYS", 2)
+# Portal sign-ups whose address is not confirmed after this many days are deleted (nightly job).
+GUICHET_UNCONFIRMED_ACCOUNT_DAYS = env_int("GUICHET_UNCONFIRMED_ACCOUNT_DAYS", 7)
+if GUICHET_UNCONFIRMED_ACCOUNT_DAYS < 3:
+    raise ImproperlyConfigured(
+        "GUICHET_UNCONFIRMED_ACCOUNT_DAYS must be at least 3: the confirmation link is valid "
+        "3 days."
+    )
 # Alsace and Moselle keep two more public holidays: Good Friday and 26 December.
 GUICHET_ALSACE_MOSELLE = env_bool("GUICHET_ALSACE_MOSELLE", False)
 # The demo city may only be served with its printed logins when this is set (make run sets it).

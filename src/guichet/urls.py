@@ -1,8 +1,8 @@
-from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from guichet.portal import views as portal_views
+from guichet.portal.accounts import oidc_views
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("guichet.residents.api_urls")),
@@ -15,7 +15,8 @@ api_patterns: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("connexion/", portal_views.LoginView.as_view(), name="login"),
-    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Out of Guichet, and out of the OpenID Connect provider after a login through it.
+    path("deconnexion/", oidc_views.logout, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accueil/", portal_views.home_redirect, name="home"),
     path("api/v1/", include(api_patterns)),

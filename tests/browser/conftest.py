@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from tests.portal.conftest import oidc_provider  # noqa: F401 - the fixture, for OIDC flows
+
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the test
 # itself (fixtures, assertions) are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -9,6 +9,7 @@ from guichet.notifications.choices import NotificationStatus
 from guichet.notifications.models import Notification
 from guichet.residents.models import Resident
 from tests.browser.conftest import assert_accessible
+from tests.portal.oidc_provider import OidcTestProvider
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -119,4 +120,26 @@ def test_forgotten_password_pages(page: Page, live_server, resident: Resident) -
     assert_accessible(page)
     page.goto(f"{live_server.url}/compte/verification/lien-abime/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Ce lien ne fonctionne pas")
+    assert_accessible(page)
+
+
+def test_sign_up_with_the_provider_then_log_out_of_both(
+    page: Page, live_server, oidc_provider: OidcTestProvider
+) -> None:
+    """FranceConnect-style: consent, an account from the claims, and a logout that ends the
+    session at the provider as well, back on the portal's home page."""
+    page.goto(f"{live_server.url}/connexion/")
+    page.get_by_role("link", name="Se connecter avec FranceConnect").click()
+    expect(page.get_by_text("helene.fc@example.org")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("J'ai lu et j'accepte les conditions d'utilisation du service").check()
+    page.get_by_role("button", name="Créer mon compte").click()
+    expect(page.get_by_role("button", name="Se déconnecter")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.get_by_role("link", name="Se connecter", exact=True)).to_be_visible()
+    assert page.url.startswith(f"{live_server.url}/")
+    (logout,) = oidc_provider.logouts
+    assert logout["id_token_hint"] == oidc_provider.issued_id_tokens[-1]
     assert_accessible(page)

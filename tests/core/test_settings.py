@@ -34,6 +34,10 @@ def _load_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
         ({"SECRET_KEY": GOOD_KEY, "EMAIL_PORT": "twenty-five"}, "EMAIL_PORT must be a whole"),
         ({"SECRET_KEY_FILE": "/nonexistent/secret"}, "cannot be read"),
         (
+            {"SECRET_KEY": GOOD_KEY, "GUICHET_UNCONFIRMED_ACCOUNT_DAYS": "1"},
+            "GUICHET_UNCONFIRMED_ACCOUNT_DAYS must be at least 3",
+        ),
+        (
             {"SECRET_KEY": GOOD_KEY, "GUICHET_NOTIFICATION_BATCH_MS": "-5"},
             "GUICHET_NOTIFICATION_BATCH_MS must be between 0 and 10000",
         ),

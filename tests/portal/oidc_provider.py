@@ -52,6 +52,10 @@ class OidcTestProvider:
         self.codes: dict[str, dict[str, str]] = {}
         # How the client authenticated at /token, one entry per request.
         self.token_auth_used: list[str] = []
+        # RP-initiated logout: offered in discovery; each logout request's query, in order.
+        self.offers_logout = True
+        self.logouts: list[dict[str, str]] = []
+        self.issued_id_tokens: list[str] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -91,6 +95,7 @@ class OidcTestProvider:
             "id_token_signing_alg_values_supported": ["RS256"],
             "token_endpoint_auth_methods_supported": self.auth_methods,
             "code_challenge_methods_supported": ["S256"],
+            **({"end_session_endpoint": f"{self.issuer}/logout"} if self.offers_logout else {}),
         }
 
     def jwks(self) -> dict[str, Any]:
@@ -127,6 +132,7 @@ class OidcTestProvider:
             claims["sub"] = "someone-else"
             forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
             token = f"{header}.{forged}.{_signature}"
+        self.issued_id_tokens.append(token)
         return token
 
 
@@ -157,6 +163,14 @@ def _handler_for(provider: OidcTestProvider) -> type[BaseHTTPRequestHandler]:
                 self._json(provider.jwks())
             elif url.path == "/authorize":
                 self._authorize(query)
+            elif url.path == "/logout" and provider.offers_logout:
+                # End the session here, and send the person back where the client asked.
+                provider.logouts.append(query)
+                back = query.get("post_logout_redirect_uri", "")
+                state = urllib.parse.urlencode({"state": query.get("state", "")})
+                self.send_response(302)
+                self.send_header("Location", f"{back}?{state}")
+                self.end_headers()
             elif url.path == "/userinfo":
                 if self.headers.get("Authorization") != "Bearer jeton-d-acces":
                     self._json({"error": "invalid_token"}, 401)

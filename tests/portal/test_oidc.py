@@ -5,6 +5,7 @@ import urllib.parse
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import SESSION_KEY
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -374,3 +375,88 @@ def test_pages_after_the_provider_need_a_fresh_identity(
     """Opening the consent or link page without coming back from the provider explains it."""
     assert_refused(client.get(SIGN_UP), "a expiré")
     assert_refused(client.get(LINK), "a expiré")
+
+
+# Logging out: of Guichet, and of the provider after a login through it.
+
+LOGOUT = "/deconnexion/"
+
+
+def _logged_in_through_provider(client: Client, provider: OidcTestProvider) -> User:
+    back_from_provider(client, provider)
+    client.post(SIGN_UP, {"accept_terms": "on"})
+    user = logged_in_user(client)
+    assert user is not None
+    return user
+
+
+def test_logout_ends_the_session_at_the_provider_too(
+    client: Client, oidc_provider: OidcTestProvider
+) -> None:
+    """Guichet's session ends, then the provider is asked to end its own with the ID token."""
+    _logged_in_through_provider(client, oidc_provider)
+    assert client.session["portal.oidc.id_token"] == oidc_provider.issued_id_tokens[-1]
+    response = client.post(LOGOUT)
+    assert logged_in_user(client) is None
+    assert "portal.oidc.id_token" not in client.session
+    url = urllib.parse.urlsplit(response["Location"])
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{oidc_provider.issuer}/logout"
+    query = dict(urllib.parse.parse_qsl(url.query))
+    assert query["id_token_hint"] == oidc_provider.issued_id_tokens[-1]
+    assert query["post_logout_redirect_uri"] == "http://testserver/"
+    assert len(query["state"]) >= 16
+    # The provider sends the person back to the portal's home page.
+    back = urllib.parse.urlsplit(oidc_provider.authorize(response["Location"]))
+    assert back.path == "/"
+    assert oidc_provider.logouts[-1]["id_token_hint"] == query["id_token_hint"]
+
+
+def test_a_second_login_keeps_the_new_token(
+    client: Client, oidc_provider: OidcTestProvider
+) -> None:
+    _logged_in_through_provider(client, oidc_provider)
+    client.post(LOGOUT)
+    back_from_provider(client, oidc_provider)
+    assert client.session["portal.oidc.id_token"] == oidc_provider.issued_id_tokens[-1]
+
+
+def test_a_password_login_logs_out_locally_only(
+    client: Client, oidc_provider: OidcTestProvider
+) -> None:
+    user = UserFactory()
+    ResidentFactory(user=user)
+    client.force_login(user)
+    response = client.post(LOGOUT)
+    assert response.status_code == 302 and response["Location"] == "/"
+    assert logged_in_user(client) is None
+    assert oidc_provider.logouts == []
+
+
+def test_a_provider_without_end_session_logs_out_locally(
+    client: Client, oidc_provider: OidcTestProvider
+) -> None:
+    oidc_provider.offers_logout = False
+    _logged_in_through_provider(client, oidc_provider)
+    cache.clear()  # the discovery document is read again, now without end_session_endpoint
+    response = client.post(LOGOUT)
+    assert response["Location"] == "/"
+    assert logged_in_user(client) is None
+
+
+def test_a_provider_down_at_logout_still_logs_out_and_says_what_to_do(
+    client: Client, oidc_provider: OidcTestProvider
+) -> None:
+    _logged_in_through_provider(client, oidc_provider)
+    cache.clear()
+    oidc_provider.stop()
+    response = client.post(LOGOUT, follow=True)
+    assert logged_in_user(client) is None
+    assert response.redirect_chain[-1][0] == "/"
+    assert "FranceConnect n'a pas pu être joint" in page_text(response)
+
+
+def test_logout_is_a_post(client: Client, oidc_provider: OidcTestProvider) -> None:
+    """A link or an image cannot log someone out."""
+    _logged_in_through_provider(client, oidc_provider)
+    assert client.get(LOGOUT).status_code == 405
+    assert logged_in_user(client) is not None

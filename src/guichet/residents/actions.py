@@ -154,9 +154,22 @@ def link_portal_account(
     resident: Resident, *, user: User, actor: User | None, channel: str
 ) -> Resident:
     """Attach the portal login ``user`` to the resident's file; the history records it."""
-    if resident.user_id == user.pk:
+    return _set_portal_account(resident, user, actor=actor, channel=channel)
+
+
+@transaction.atomic
+def unlink_portal_account(resident: Resident, *, actor: User | None, channel: str) -> Resident:
+    """Detach the portal login from the resident's file (the file stays); the history says so."""
+    return _set_portal_account(resident, None, actor=actor, channel=channel)
+
+
+def _set_portal_account(
+    resident: Resident, user: User | None, *, actor: User | None, channel: str
+) -> Resident:
+    new_id = user.pk if user is not None else None
+    if resident.user_id == new_id:
         return resident
-    changes: dict[str, list[object]] = {"user": [resident.user_id, user.pk]}
+    changes: dict[str, list[object]] = {"user": [resident.user_id, new_id]}
     resident.user = user
     resident.updated_at = timezone.now()
     resident.save(update_fields=["user", "updated_at"])

@@ -25,10 +25,12 @@ from guichet.portal.accounts.access import (
 )
 from guichet.portal.accounts.links import AccountLinks
 from guichet.portal.models import ExternalIdentity, PendingAccount
+from guichet.residents import merging
 from guichet.residents.actions import (
     create_resident,
     link_portal_account,
     normalize_email,
+    unlink_portal_account,
     update_resident,
 )
 from guichet.residents.models import Resident
@@ -192,6 +194,8 @@ class ProviderIdentity:
     usage_name: str = ""
     birth_date: datetime.date | None = None
     email: str = ""
+    # The signed ID token itself: shown back to the provider to end the session there.
+    id_token: str = ""
 
 
 @transaction.atomic
@@ -243,3 +247,62 @@ def record_identity_use(external: ExternalIdentity) -> None:
     """Note when the identity last served to log in (shown on the profile)."""
     external.last_used_at = timezone.now()
     external.save(update_fields=["last_used_at"])
+
+
+@dataclass
+class UnconfirmedPurge:
+    """What ``purge_unconfirmed_accounts`` did (or would do, in a dry run)."""
+
+    accounts: int = 0
+    files_deleted: int = 0
+    files_kept: int = 0
+
+
+def purge_unconfirmed_accounts(
+    *, older_than: datetime.timedelta, now: datetime.datetime | None = None, dry_run: bool = False
+) -> UnconfirmedPurge:
+    """Delete the sign-ups whose address was never confirmed within ``older_than``.
+
+    The login goes, and the resident file the sign-up made with it when nothing but its own
+    history is attached (nobody confirmed the address: the file may well be someone else's
+    name typed by a stranger). A file the city has used since — a contact, a request, a
+    document, a household, an agent who opened it — is kept, without the login, and its history
+    says so. Each account is decided in its own transaction, on its locked pending row: a
+    confirmation arriving meanwhile wins, and the account stays.
+    """
+    cutoff = (now or timezone.now()) - older_than
+    result = UnconfirmedPurge()
+    candidates = PendingAccount.objects.filter(created_at__lt=cutoff).order_by("pk")
+    for pending_id in list(candidates.values_list("pk", flat=True)):
+        with transaction.atomic():
+            pending = (
+                PendingAccount.objects.select_for_update()
+                .select_related("user")
+                .filter(pk=pending_id)
+                .first()
+            )
+            if pending is None:
+                continue  # confirmed a moment ago
+            user = pending.user
+            resident = Resident.objects.filter(user=user).first()
+            if resident is not None and _only_its_own_history(resident):
+                resident.delete()
+                result.files_deleted += 1
+            elif resident is not None:
+                unlink_portal_account(resident, actor=None, channel="")
+                result.files_kept += 1
+            user.delete()
+            result.accounts += 1
+            if dry_run:
+                transaction.set_rollback(True)
+    return result
+
+
+def _only_its_own_history(resident: Resident) -> bool:
+    """Return whether nothing but the file's own history rows points at it."""
+    for relation in merging.relations():
+        if relation.label == "residents.residentchange.resident":
+            continue
+        if relation.model._default_manager.filter(**{relation.fk_name: resident}).exists():
+            return False
+    return True

@@ -13,6 +13,7 @@ Every failure raises OidcError, whose reason goes to the log; tokens and codes n
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime
 import hashlib
 import json
@@ -148,7 +149,26 @@ def finish_authorization(
         if userinfo.get("sub") != claims["sub"]:
             raise OidcError(Failure.INVALID, "userinfo is about another subject")
         claims = {**userinfo, **claims}
-    return identity_from_claims(config.issuer, claims)
+    return dataclasses.replace(identity_from_claims(config.issuer, claims), id_token=id_token)
+
+
+def logout_url(
+    config: ProviderConfig, *, id_token: str, post_logout_redirect_uri: str
+) -> str | None:
+    """Return the provider's address that ends the person's session there and sends them back
+    to ``post_logout_redirect_uri`` (RP-initiated logout), or None if it offers none."""
+    endpoint = discover(config).get("end_session_endpoint")
+    if not _is_http_url(endpoint):
+        return None
+    query = urllib.parse.urlencode(
+        {
+            "id_token_hint": id_token,
+            "post_logout_redirect_uri": post_logout_redirect_uri,
+            "state": secrets.token_urlsafe(16),
+        }
+    )
+    separator = "&" if "?" in str(endpoint) else "?"
+    return f"{endpoint}{separator}{query}"
 
 
 def discover(config: ProviderConfig) -> dict[str, Any]:

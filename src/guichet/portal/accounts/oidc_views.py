@@ -2,7 +2,9 @@
 
 Whatever goes wrong — provider down, state mismatch, a token that does not verify — the person
 gets a page in French with "Réessayer" and the other ways to log in, never an error 500. Only
-local logout is done: leaving Guichet does not end the session at the provider.
+"Se déconnecter" ends the session at the provider too, when it offers RP-initiated logout (an
+``end_session_endpoint``, as FranceConnect does): the provider sends the person back to the
+portal's home page, which must be registered there as a post-logout redirect URI.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ import logging
 import time
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout as auth_logout
 from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from guichet.organisation.models import User
 from guichet.portal.accounts import actions, oidc
@@ -36,6 +40,8 @@ REQUEST_KEY = "portal.oidc.request"
 # …and, for a first login, the identity the provider vouched for, until linked or used.
 IDENTITY_KEY = "portal.oidc.identity"
 IDENTITY_MAX_AGE = 15 * 60
+# For a session opened through the provider: its ID token, to end the session there at logout.
+ID_TOKEN_KEY = "portal.oidc.id_token"  # noqa: S105 - a session key, not a secret
 
 
 def _config_or_404() -> oidc.ProviderConfig:
@@ -151,7 +157,7 @@ def _continue_with(
         if not user.is_active or user.agent_or_none is not None or not _has_file(user):
             return _error(request, config, "closed", status=403)
         actions.record_identity_use(external)
-        log_in(request, user)
+        _log_in_with(request, user, identity)
         return redirect(after_login_url())
     current = request.user
     if isinstance(current, User) and current.is_authenticated and _is_resident(current):
@@ -161,6 +167,12 @@ def _continue_with(
     if identity.email and active_resident_accounts_with_email(identity.email).exists():
         return redirect("portal:account:oidc_link")
     return redirect("portal:account:oidc_sign_up")
+
+
+def _log_in_with(request: HttpRequest, user: User, identity: actions.ProviderIdentity) -> None:
+    log_in(request, user)
+    if identity.id_token:
+        request.session[ID_TOKEN_KEY] = identity.id_token
 
 
 def _has_file(user: User) -> bool:
@@ -190,6 +202,7 @@ def _kept_identity(request: HttpRequest) -> actions.ProviderIdentity | None:
         usage_name=values["usage_name"],
         birth_date=datetime.date.fromisoformat(birth_date) if birth_date else None,
         email=values["email"],
+        id_token=str(values.get("id_token", "")),
     )
 
 
@@ -208,7 +221,7 @@ def _link_and_log_in(
     except IntegrityError:  # the same identity was linked a moment ago (double click)
         return _error(request, config, "expired")
     request.session.pop(IDENTITY_KEY, None)
-    log_in(request, user)
+    _log_in_with(request, user, identity)
     messages.success(
         request,
         _("Votre compte est maintenant lié à %(provider)s.") % {"provider": config.name},
@@ -258,7 +271,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         except IntegrityError:  # created a moment ago by a double click: log in again
             return _error(request, config, "expired")
         request.session.pop(IDENTITY_KEY, None)
-        log_in(request, user)
+        _log_in_with(request, user, identity)
         messages.success(request, _("Votre compte a été créé."))
         return redirect(after_login_url())
     return render(
@@ -266,3 +279,34 @@ def sign_up(request: HttpRequest) -> HttpResponse:
         "portal/account/oidc_sign_up.html",
         {"form": form, "identity": identity, "oidc_provider_name": config.name},
     )
+
+
+@require_POST
+def logout(request: HttpRequest) -> HttpResponse:
+    """Log out of Guichet, then, after a login through the provider, out of the provider too.
+
+    The local session ends first, whatever the provider does; if it cannot be reached, the
+    person is told how to close their session there.
+    """
+    id_token = request.session.get(ID_TOKEN_KEY, "")
+    auth_logout(request)
+    home = resolve_url(settings.LOGOUT_REDIRECT_URL)
+    config = oidc.provider_config()
+    if not isinstance(id_token, str) or not id_token or config is None:
+        return redirect(home)
+    try:
+        url = oidc.logout_url(
+            config, id_token=id_token, post_logout_redirect_uri=request.build_absolute_uri(home)
+        )
+    except oidc.OidcError as exc:
+        logger.warning("OpenID Connect logout at the provider impossible: %s", exc.reason)
+        messages.warning(
+            request,
+            _(
+                "Vous êtes déconnecté de Guichet, mais %(provider)s n'a pas pu être joint : "
+                "pour fermer aussi votre session chez lui, fermez votre navigateur."
+            )
+            % {"provider": config.name},
+        )
+        return redirect(home)
+    return redirect(url or home)
