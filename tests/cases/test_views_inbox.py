@@ -195,9 +195,11 @@ def test_channel_site_procedure_and_dates_filters(persona_client, school_form, c
     assert shown(channel=Channel.COUNTER) == {"2026-DESK01"}
     assert shown(site=city.annex.slug) == {"2026-DESK01"}
     assert shown(procedure="cantine") == {"2026-CANT01"}
-    old = (now - datetime.timedelta(days=40)).date().isoformat()
+    # Filing dates are the city's (Europe/Paris): from 22:00 UTC in summer it is already the
+    # next day there, so the date is taken in local time, as the filter does.
+    old = timezone.localdate(now - datetime.timedelta(days=40)).isoformat()
     assert shown(submitted_from=old, submitted_to=old) == {"2026-DESK01"}
-    recent = (now - datetime.timedelta(days=1)).date().isoformat()
+    recent = timezone.localdate(now - datetime.timedelta(days=1)).isoformat()
     assert shown(submitted_from=recent) == {"2026-WEB001", "2026-CANT01"}
 
 
