@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db.models import ProtectedError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -124,3 +125,25 @@ def test_the_link_of_a_purged_sign_up_says_it_no_longer_works(client) -> None:  
     assert response.status_code == 200
     assert "Ce lien ne fonctionne pas" in response.content.decode()
     assert not User.objects.exists()
+
+
+def test_an_account_rows_point_at_is_left_and_the_job_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A protected row naming the login leaves that account alone, whole, and logs it."""
+    stuck = sign_up("protegee@example.org", days_ago=8)
+    sign_up("libre@example.org", days_ago=8)
+    original = User.delete
+
+    def delete(user: User, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if user.pk == stuck.pk:
+            raise ProtectedError("protected", set())
+        return original(user, *args, **kwargs)
+
+    monkeypatch.setattr(User, "delete", delete)
+    result = purge_unconfirmed_accounts(older_than=WEEK)
+    assert (result.accounts, result.files_deleted) == (1, 1)
+    assert list(User.objects.values_list("email", flat=True)) == ["protegee@example.org"]
+    assert Resident.objects.get().user == stuck  # rolled back: file and link untouched
+    assert PendingAccount.objects.get().user == stuck
+    assert "rows point at it" in caplog.text

@@ -13,6 +13,7 @@ import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 
 from guichet.organisation.choices import Channel
@@ -274,28 +275,47 @@ def purge_unconfirmed_accounts(
     result = UnconfirmedPurge()
     candidates = PendingAccount.objects.filter(created_at__lt=cutoff).order_by("pk")
     for pending_id in list(candidates.values_list("pk", flat=True)):
-        with transaction.atomic():
-            pending = (
-                PendingAccount.objects.select_for_update()
-                .select_related("user")
-                .filter(pk=pending_id)
-                .first()
+        try:
+            outcome = _purge_one(pending_id, dry_run=dry_run)
+        except ProtectedError:
+            # A row the city keeps names this login (it cannot act while unconfirmed, so this
+            # is unexpected): leave the account to an administrator rather than stop the job.
+            logger.warning(
+                "Unconfirmed account of pending row %s kept: rows point at it", pending_id
             )
-            if pending is None:
-                continue  # confirmed a moment ago
-            user = pending.user
-            resident = Resident.objects.filter(user=user).first()
-            if resident is not None and _only_its_own_history(resident):
-                resident.delete()
-                result.files_deleted += 1
-            elif resident is not None:
-                unlink_portal_account(resident, actor=None, channel="")
-                result.files_kept += 1
-            user.delete()
-            result.accounts += 1
-            if dry_run:
-                transaction.set_rollback(True)
+            continue
+        if outcome is None:
+            continue  # confirmed a moment ago
+        result.accounts += 1
+        result.files_deleted += int(outcome == "deleted")
+        result.files_kept += int(outcome == "kept")
     return result
+
+
+@transaction.atomic
+def _purge_one(pending_id: int, *, dry_run: bool) -> str | None:
+    """Delete one unconfirmed login (and its untouched file); say what became of the file."""
+    pending = (
+        PendingAccount.objects.select_for_update()
+        .select_related("user")
+        .filter(pk=pending_id)
+        .first()
+    )
+    if pending is None:
+        return None
+    user = pending.user
+    resident = Resident.objects.filter(user=user).first()
+    outcome = "none"
+    if resident is not None and _only_its_own_history(resident):
+        resident.delete()
+        outcome = "deleted"
+    elif resident is not None:
+        unlink_portal_account(resident, actor=None, channel="")
+        outcome = "kept"
+    user.delete()
+    if dry_run:
+        transaction.set_rollback(True)
+    return outcome
 
 
 def _only_its_own_history(resident: Resident) -> bool:
