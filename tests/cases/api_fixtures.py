@@ -10,8 +10,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from guichet.cases.actions import file_case
-from guichet.cases.models import Case, CaseForm
+from guichet.cases.actions import file_case, send_message
+from guichet.cases.models import Case, CaseForm, CaseMessage
 from guichet.organisation.choices import Channel
 from guichet.organisation.models import User
 from guichet.residents.models import Resident
@@ -44,6 +44,17 @@ def status_for(persona: str, allowed: set[str], ok: int = 200) -> int:
     if persona == "anonymous":
         return 401
     return ok if persona in allowed else 404
+
+
+def write(case: Case, author: User, body: str, *, from_resident: bool = False) -> CaseMessage:
+    """A message of the case's conversation, from the department unless ``from_resident``."""
+    return send_message(
+        case=case,
+        author=author,
+        body=body,
+        from_resident=from_resident,
+        channel="web" if from_resident else "",
+    )
 
 
 def user_of(request: pytest.FixtureRequest, persona: str) -> User:

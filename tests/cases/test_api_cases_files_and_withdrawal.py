@@ -9,7 +9,7 @@ from django.urls import reverse
 from guichet.cases.actions import send_message, transition_case
 from guichet.cases.choices import CaseEventKind, CaseStatus
 from guichet.cases.models import Case, CaseMessage
-from tests.cases.api_fixtures import CONVERSATION, messages_url, status_for, transitions_url
+from tests.cases.api_fixtures import CONVERSATION, messages_url, status_for, transitions_url, write
 from tests.conftest import PERSONAS
 from tests.residents.conftest import PDF_BYTES
 
@@ -84,33 +84,15 @@ def test_messages_name_where_to_download_their_files(api, population_case, super
 
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_may_mark_messages_read(api, persona, population_case, supervisor):
-    send_message(
-        case=population_case,
-        author=supervisor.user,
-        body="Bonjour",
-        from_resident=False,
-        channel="",
-    )
+    write(population_case, supervisor.user, "Bonjour")
     response = api(persona).post(_read_url(population_case))
     assert response.status_code == status_for(persona, CONVERSATION)
 
 
 def test_each_side_marks_what_was_written_to_it(api, population_case, supervisor, resident):
     """The resident reads the department's messages; the agent the resident's; once each."""
-    send_message(
-        case=population_case,
-        author=supervisor.user,
-        body="Question ?",
-        from_resident=False,
-        channel="",
-    )
-    send_message(
-        case=population_case,
-        author=resident.user,
-        body="Réponse.",
-        from_resident=True,
-        channel="web",
-    )
+    write(population_case, supervisor.user, "Question ?")
+    write(population_case, resident.user, "Réponse.", from_resident=True)
     assert api("resident").post(_read_url(population_case)).json() == {"marked": 1}
     assert api("resident").post(_read_url(population_case)).json() == {"marked": 0}
     from_city = CaseMessage.objects.get(from_resident=False)

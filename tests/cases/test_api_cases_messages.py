@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from guichet.cases.actions import send_message, transition_case
 from guichet.cases.choices import CaseEventKind, CaseStatus
 from guichet.cases.models import Case, CaseMessage
-from tests.cases.api_fixtures import CONVERSATION, messages_url, status_for
+from tests.cases.api_fixtures import CONVERSATION, messages_url, status_for, write
 from tests.conftest import PERSONAS
 from tests.residents.conftest import PDF_BYTES
 
@@ -14,13 +14,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_who_may_read_the_conversation(api, persona, population_case, supervisor):
     """The resident and agents who may process the case read it; front desk and others 404."""
-    send_message(
-        case=population_case,
-        author=supervisor.user,
-        body="Bonjour",
-        from_resident=False,
-        channel="",
-    )
+    write(population_case, supervisor.user, "Bonjour")
     response = api(persona).get(messages_url(population_case))
     assert response.status_code == status_for(persona, CONVERSATION)
     if response.status_code == 200:
@@ -80,13 +74,7 @@ def test_resident_answer_resumes_a_waiting_case(api, population_case, supervisor
 
 def test_resident_does_not_see_agent_names(api, population_case, supervisor):
     """Messages from the department reach the resident without the agent's name."""
-    send_message(
-        case=population_case,
-        author=supervisor.user,
-        body="Bonjour",
-        from_resident=False,
-        channel="",
-    )
+    write(population_case, supervisor.user, "Bonjour")
     message = api("resident").get(messages_url(population_case)).json()["results"][0]
     assert message["author"] is None
     assert api("supervisor").get(messages_url(population_case)).json()["results"][0]["author"]
